@@ -1,0 +1,15 @@
+package dev.cvd.cli;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import picocli.CommandLine.Command;
+
+/** The {@code cvd} command: real-time crypto volatility-spike detection. */
+@TopCommand
+@Command(
+        name = "cvd",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description =
+                "Crypto volatility-spike detector: Coinbase market data to features to alerts.",
+        subcommands = {FeaturesCommand.class})
+public class CvdCommand {}
