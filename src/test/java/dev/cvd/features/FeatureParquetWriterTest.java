@@ -1,0 +1,88 @@
+package dev.cvd.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cvd.market.Side;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Feature Parquet files as an independent reader (DuckDB) sees them. */
+class FeatureParquetWriterTest {
+
+    record Row(String product, long time, double[] values) {}
+
+    @Test
+    void duckDbReadsTheSchemaAndEveryValueBitForBit(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("features.parquet");
+        List<Row> written = new ArrayList<>();
+        FeatureEngine engine = new FeatureEngine();
+        try (FeatureParquetWriter writer = FeatureParquetWriter.create(file)) {
+            FeatureRowSink both =
+                    (product, time, values) -> {
+                        written.add(new Row(product, time, values.clone()));
+                        writer.accept(product, time, values);
+                    };
+            long t0 = 1_764_547_200_123_456L;
+            for (int i = 0; i < 400; i++) {
+                long t = t0 + i * 1_000_000L;
+                String product = i % 3 == 0 ? "ETH-USD" : "BTC-USD";
+                if (i % 7 == 0) {
+                    engine.onTrade(product, t, 100.0, 0.5, i % 2 == 0 ? Side.BUY : Side.SELL);
+                }
+                double mid = 100.0 + (i % 11) * 0.01;
+                engine.onQuote(product, t, mid - 0.005, i % 5, mid + 0.005, 1.0, both);
+            }
+            assertThat(writer.rows()).isEqualTo(400);
+        }
+
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement()) {
+            List<String> columns = new ArrayList<>();
+            List<String> types = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file + "')")) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                    types.add(rs.getString(2));
+                }
+            }
+            List<String> expected = new ArrayList<>(List.of("product_id", "time"));
+            expected.addAll(FeatureContract.NAMES);
+            assertThat(columns).containsExactlyElementsOf(expected);
+            assertThat(types.get(0)).isEqualTo("VARCHAR");
+            assertThat(types.get(1)).isEqualTo("TIMESTAMP WITH TIME ZONE");
+            assertThat(types.subList(2, types.size())).containsOnly("DOUBLE");
+
+            StringBuilder select = new StringBuilder("SELECT product_id, epoch_us(time)");
+            for (String name : FeatureContract.NAMES) {
+                select.append(", ").append(name);
+            }
+            select.append(" FROM read_parquet('").append(file).append("')");
+            int i = 0;
+            try (ResultSet rs = s.executeQuery(select.toString())) {
+                while (rs.next()) {
+                    Row w = written.get(i++);
+                    assertThat(rs.getString(1)).isEqualTo(w.product());
+                    assertThat(rs.getLong(2)).isEqualTo(w.time());
+                    for (int f = 0; f < FeatureContract.SIZE; f++) {
+                        double v = rs.getDouble(3 + f);
+                        assertThat(Double.doubleToLongBits(v))
+                                .as("row %d %s", i, FeatureContract.NAMES.get(f))
+                                .isEqualTo(Double.doubleToLongBits(w.values()[f]));
+                    }
+                }
+            }
+            assertThat(i).isEqualTo(written.size());
+            // The file mixes missing and present values, so the comparison above saw both.
+            assertThat(written.get(0).values()[0]).isNaN();
+            assertThat(written.get(written.size() - 1).values()[FeatureContract.indexOf("rv_300s")])
+                    .isGreaterThan(0);
+        }
+    }
+}
