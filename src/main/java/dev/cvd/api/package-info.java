@@ -1,6 +1,6 @@
 /**
- * The api module: REST ({@code /predict}, {@code /health}, {@code /version}, {@code /metrics})
- * and WebSocket endpoints.
+ * The api module: REST ({@code /predict}, {@code /health}, {@code /version}, {@code /metrics}) and
+ * WebSocket endpoints.
  *
  * <p>May depend on {@code scoring}, {@code features} and, for health only, {@code ingest}.
  */

@@ -8,8 +8,8 @@
  * WebSocket client, the replay source and the raw recorder. It publishes normalized events to the
  * {@code ticks.raw} topic and undecodable input, with its reason code, to {@code ticks.dlq}.
  *
- * <p>Event times follow feature contract v1: the exchange's timestamp when the message carries
- * one, otherwise the recording's receive time. The codecs are plain Java (Jackson only, no Quarkus
+ * <p>Event times follow feature contract v1: the exchange's timestamp when the message carries one,
+ * otherwise the recording's receive time. The codecs are plain Java (Jackson only, no Quarkus
  * imports) and may depend on {@code dev.cvd.market} alone.
  */
 package dev.cvd.ingest;

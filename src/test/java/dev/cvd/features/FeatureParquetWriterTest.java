@@ -46,7 +46,8 @@ class FeatureParquetWriterTest {
                 Statement s = c.createStatement()) {
             List<String> columns = new ArrayList<>();
             List<String> types = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file + "')")) {
+            try (ResultSet rs =
+                    s.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file + "')")) {
                 while (rs.next()) {
                     columns.add(rs.getString(1));
                     types.add(rs.getString(2));

@@ -7,6 +7,7 @@ import dev.cvd.market.Quote;
 import dev.cvd.market.Side;
 import dev.cvd.market.Trade;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,7 @@ final class ReferenceFeatures {
 
     private final Map<String, Product> products = new HashMap<>();
     private final Map<String, Long> rejected = new TreeMap<>();
+    private final double[] lastScales = new double[FeatureContract.SIZE];
 
     void accept(MarketEvent e, FeatureRowSink sink) {
         if (e instanceof Quote q) {
@@ -149,8 +151,7 @@ final class ReferenceFeatures {
         p.hasTime = true;
         p.lastTime = t;
 
-        boolean newSegment =
-                !p.hasQuote || t - p.quotes.get(p.quotes.size() - 1).t() > GAP_MICROS;
+        boolean newSegment = !p.hasQuote || t - p.quotes.get(p.quotes.size() - 1).t() > GAP_MICROS;
         if (newSegment) {
             p.hasQuote = true;
             p.segmentStart = t;
@@ -165,7 +166,8 @@ final class ReferenceFeatures {
         double r = prev == null ? Double.NaN : Math.log(mid / prev.mid());
         p.quotes.add(new Q(t, mid, spreadBps, obi, r));
 
-        sink.accept(productId, t, row(p, t, mid, spreadBps, obi, prev));
+        double[] values = row(p, t, mid, spreadBps, obi, prev, lastScales);
+        sink.accept(productId, t, values);
     }
 
     static double obi(double bidQty, double askQty) {
@@ -187,9 +189,11 @@ final class ReferenceFeatures {
         return tj > t - w * MICROS && tj <= t;
     }
 
-    private static double[] row(Product p, long t, double mid, double spreadBps, double obi, Q prev) {
+    private static double[] row(
+            Product p, long t, double mid, double spreadBps, double obi, Q prev, double[] scales) {
         double[] v = new double[FeatureContract.SIZE];
-        java.util.Arrays.fill(v, Double.NaN);
+        Arrays.fill(v, Double.NaN);
+        Arrays.fill(scales, 0);
 
         // ret_k: ln(mid_t / mid_j), j = last quote of the segment with t_j <= t - k
         for (int i = 0; i < LAGS_S.length; i++) {
@@ -215,6 +219,7 @@ final class ReferenceFeatures {
             int quotes = 0;
             double sumSpread = 0;
             double sumObi = 0;
+            double sumAbsObi = 0;
             int obiCount = 0;
             for (Q q : p.quotes) { // time order
                 if (!inWindow(q.t(), t, w)) {
@@ -227,6 +232,7 @@ final class ReferenceFeatures {
                 sumSpread += q.spreadBps();
                 if (!Double.isNaN(q.obi())) {
                     sumObi += q.obi();
+                    sumAbsObi += Math.abs(q.obi());
                     obiCount++;
                 }
             }
@@ -235,6 +241,9 @@ final class ReferenceFeatures {
             v[FeatureContract.indexOf("spread_mean_" + w + "s")] = sumSpread / quotes;
             v[FeatureContract.indexOf("obi_mean_" + w + "s")] =
                     obiCount == 0 ? Double.NaN : sumObi / obiCount;
+            if (obiCount > 0) {
+                scales[FeatureContract.indexOf("obi_mean_" + w + "s")] = sumAbsObi / obiCount;
+            }
 
             if (segmentSawTrade) {
                 int trades = 0;
@@ -257,24 +266,25 @@ final class ReferenceFeatures {
                 v[FeatureContract.indexOf("trade_volume_" + w + "s")] = volume;
                 v[FeatureContract.indexOf("trade_imbalance_" + w + "s")] =
                         buy + sell == 0 ? Double.NaN : (buy - sell) / (buy + sell);
+                scales[FeatureContract.indexOf("trade_imbalance_" + w + "s")] = 1;
             }
         }
 
         v[FeatureContract.indexOf("spread_bps")] = spreadBps;
         v[FeatureContract.indexOf("obi")] = obi;
-        v[FeatureContract.indexOf("dt_prev_s")] =
-                prev == null ? Double.NaN : (t - prev.t()) / 1e6;
+        v[FeatureContract.indexOf("dt_prev_s")] = prev == null ? Double.NaN : (t - prev.t()) / 1e6;
         return v;
     }
 
     /**
-     * The magnitude scale of a signed-sum feature of the last row of a product, for checking
-     * features whose value can cancel to near zero: for {@code obi_mean_w} the mean of |obi| over the
-     * window, for {@code trade_imbalance_w} 1 (its operands are sums of non-negative sizes). NaN for
-     * other features.
+     * The magnitude scales of the last row emitted, one per column, for checking features that are
+     * signed sums and can cancel to (near) zero, where no summation order gives a small error
+     * relative to the result: for {@code obi_mean_w} the mean |obi| over the window, for {@code
+     * trade_imbalance_w} 1 (it is a ratio of sums of non-negative sizes, so its error is bounded by
+     * the relative error of those sums); 0 for every other column (plain relative error). A checker
+     * may then accept {@code |engine - reference| <= tol * max(|reference|, scale)}.
      */
-    static boolean isSignedSum(int column) {
-        String n = FeatureContract.NAMES.get(column);
-        return n.startsWith("obi_mean_") || n.startsWith("trade_imbalance_");
+    double[] lastScales() {
+        return lastScales.clone();
     }
 }
