@@ -11,5 +11,11 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description =
                 "Crypto volatility-spike detector: Coinbase market data to features to alerts.",
-        subcommands = {FeaturesCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            ReplayCommand.class,
+            FeaturesCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class
+        })
 public class CvdCommand {}

@@ -1,0 +1,52 @@
+package dev.cvd.cli;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import picocli.CommandLine;
+
+/**
+ * Entry point of the {@code cvd} application.
+ *
+ * <p>Every command runs in the same Quarkus application, but only {@code serve} is the service: the
+ * other commands (offline work, replay onto a broker) run under the {@code cli} configuration
+ * profile, which switches off the HTTP server, the messaging channels and the embedded broker. The
+ * profile must be chosen before Quarkus reads its configuration, hence this main method; an
+ * explicit {@code quarkus.profile} (system property or {@code QUARKUS_PROFILE}) wins.
+ */
+@QuarkusMain
+public class CvdMain implements QuarkusApplication {
+
+    /** The profile of the commands that are not the service. */
+    static final String CLI_PROFILE = "cli";
+
+    private final CommandLine commandLine;
+
+    public CvdMain(CommandLine commandLine) {
+        this.commandLine = commandLine;
+    }
+
+    public static void main(String... args) {
+        if (System.getProperty("quarkus.profile") == null
+                && System.getenv("QUARKUS_PROFILE") == null
+                && !isServe(args)) {
+            System.setProperty("quarkus.profile", CLI_PROFILE);
+        }
+        Quarkus.run(CvdMain.class, args);
+    }
+
+    @Override
+    public int run(String... args) {
+        return commandLine.execute(args);
+    }
+
+    /** Whether the first word that is not an option names the {@code serve} command. */
+    static boolean isServe(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a.equals("serve");
+            }
+        }
+        return false;
+    }
+}

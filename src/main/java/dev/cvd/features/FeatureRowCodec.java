@@ -1,0 +1,145 @@
+package dev.cvd.features;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.cvd.market.EventTime;
+import dev.cvd.market.WireFormatException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * The JSON wire format of feature rows on {@code ticks.features}, schema version 1:
+ *
+ * <pre>
+ * {"v":1,"contract":1,"product_id":"BTC-USD","time_us":1764607486123456,
+ *  "time":"2025-12-01T16:44:46.123456Z","features":{"ret_1s":0.0,"ret_5s":null,...}}
+ * </pre>
+ *
+ * <p>{@code features} holds the 28 contract v1 values by name in contract order; a missing value
+ * (NaN) is {@code null}. {@code time} repeats {@code time_us} for people. Doubles round-trip
+ * bit-identically. Stateless and thread-safe.
+ */
+public final class FeatureRowCodec {
+
+    /** The schema version this codec writes and reads. */
+    public static final int VERSION = 1;
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private FeatureRowCodec() {}
+
+    /** Encodes a row given as the engine emits it (the values array is only read). */
+    public static String encode(String productId, long timeMicros, double[] values) {
+        StringWriter out = new StringWriter(640);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("v", VERSION);
+            g.writeNumberField("contract", FeatureContract.VERSION);
+            g.writeStringField("product_id", productId);
+            g.writeNumberField("time_us", timeMicros);
+            g.writeStringField("time", EventTime.format(timeMicros));
+            g.writeObjectFieldStart("features");
+            for (int i = 0; i < FeatureContract.SIZE; i++) {
+                double v = values[i];
+                if (Double.isFinite(v)) {
+                    g.writeNumberField(FeatureContract.NAMES.get(i), v);
+                } else {
+                    g.writeNullField(FeatureContract.NAMES.get(i));
+                }
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Encodes a row. */
+    public static String encode(FeatureRow row) {
+        return encode(row.productId(), row.timeMicros(), row.values());
+    }
+
+    /**
+     * Decodes one record value. Features absent from the object are NaN.
+     *
+     * @throws WireFormatException with reason {@code malformed_json}, {@code unsupported_version},
+     *     {@code missing_product}, {@code unknown_feature} or {@code bad_field}
+     */
+    public static FeatureRow decode(String text) {
+        int version = -1;
+        int contract = -1;
+        String product = null;
+        long time = EventTime.UNKNOWN;
+        double[] values = new double[FeatureContract.SIZE];
+        Arrays.fill(values, Double.NaN);
+        try (JsonParser p = JSON.createParser(text == null ? "" : text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new WireFormatException("malformed_json", "not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "v" -> version = v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : -2;
+                    case "contract" ->
+                            contract = v == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : -2;
+                    case "product_id" -> product = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "time_us" -> {
+                        if (v != JsonToken.VALUE_NUMBER_INT) {
+                            throw new WireFormatException("bad_field", "time_us is not an integer");
+                        }
+                        time = p.getLongValue();
+                    }
+                    case "features" -> readFeatures(p, v, values);
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new WireFormatException("malformed_json", e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading a String does not fail
+        }
+        if (version != VERSION) {
+            throw new WireFormatException(
+                    "unsupported_version", "schema version " + (version < 0 ? "missing" : version));
+        }
+        if (contract != FeatureContract.VERSION) {
+            throw new WireFormatException("unsupported_version", "feature contract " + contract);
+        }
+        if (product == null || product.isEmpty()) {
+            throw new WireFormatException("missing_product", "no product_id");
+        }
+        if (time == EventTime.UNKNOWN) {
+            throw new WireFormatException("bad_field", "no time_us");
+        }
+        return new FeatureRow(product, time, values);
+    }
+
+    private static void readFeatures(JsonParser p, JsonToken start, double[] values)
+            throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            throw new WireFormatException("bad_field", "features is not an object");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            int i = FeatureContract.NAMES.indexOf(name);
+            if (i < 0) {
+                throw new WireFormatException("unknown_feature", name);
+            }
+            if (v == JsonToken.VALUE_NULL) {
+                values[i] = Double.NaN;
+            } else if (v == JsonToken.VALUE_NUMBER_FLOAT || v == JsonToken.VALUE_NUMBER_INT) {
+                values[i] = p.getDoubleValue();
+            } else {
+                throw new WireFormatException("bad_field", name + " is not a number");
+            }
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package dev.cvd.features.stage;
+
+import dev.cvd.features.FeatureContract;
+import dev.cvd.features.FeatureEngine;
+import dev.cvd.features.FeatureRowCodec;
+import dev.cvd.kafka.Channels;
+import dev.cvd.market.MarketEvent;
+import dev.cvd.market.RawEventCodec;
+import dev.cvd.market.WireFormatException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.Outgoing;
+import org.jboss.logging.Logger;
+
+/**
+ * The features stage: {@code ticks.raw} to per-product window state to {@code ticks.features} (key
+ * = product) and the Parquet {@link FeatureStore}.
+ *
+ * <p>Records are processed one at a time, in partition order, on one dedicated thread (the window
+ * state is not thread-safe and is owned by that thread; rebalance callbacks take the same lock).
+ * Each partition has its own {@link FeatureEngine}, so that a partition can be handed over to
+ * another instance with its state rebuilt ({@link RawReadback}). A feature row's Kafka
+ * acknowledgement acknowledges the raw record it came from, so the consumer commits a raw offset
+ * only after its row is stored in Kafka; records that produce no row are acknowledged at once. A
+ * record that is not a valid raw event is nacked: the channel's dead-letter strategy sends it to
+ * {@code ticks.dlq} with its reason and the stream goes on.
+ */
+@ApplicationScoped
+public class FeaturesStage {
+
+    private static final Logger LOG = Logger.getLogger(FeaturesStage.class);
+    private static final List<String> ENGINE_REASONS =
+            List.of(
+                    FeatureEngine.INVALID_QUOTE,
+                    FeatureEngine.INVALID_TRADE,
+                    FeatureEngine.MISSING_TIME);
+
+    private final Object lock = new Object();
+    private final Map<Integer, FeatureEngine> engines = new HashMap<>();
+    private final Map<String, Long> retiredRejections = new HashMap<>();
+    private final Map<String, Long> lastEventNanos = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final Counter eventsIn;
+    private final Counter rowsOut;
+    private final ExecutorService worker;
+    private final ScheduledExecutorService roller;
+    private final Optional<FeatureStore> store;
+
+    private volatile String storeFailure;
+
+    /** One emitted row, copied out of the engine's reused array. */
+    private String rowProduct;
+
+    private long rowTime;
+    private final double[] rowValues = new double[FeatureContract.SIZE];
+    private boolean rowEmitted;
+
+    public FeaturesStage(FeaturesSettings settings, MeterRegistry registry) {
+        this.registry = registry;
+        this.eventsIn = registry.counter("cvd.events.in", "stage", "features");
+        this.rowsOut = registry.counter("cvd.events.out", "stage", "features");
+        for (String reason : ENGINE_REASONS) {
+            FunctionCounter.builder(
+                            "cvd.events.rejected", this, stage -> stage.engineRejections(reason))
+                    .tags("stage", "features", "reason", reason)
+                    .register(registry);
+        }
+        this.worker =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "cvd-features");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        if (settings.store().enabled()) {
+            FeatureStore s =
+                    new FeatureStore(
+                            Path.of(settings.store().dir()),
+                            settings.store().maxRows(),
+                            settings.store().maxAge().toNanos());
+            this.store = Optional.of(s);
+            this.roller =
+                    Executors.newSingleThreadScheduledExecutor(
+                            r -> {
+                                Thread t = new Thread(r, "cvd-features-roll");
+                                t.setDaemon(true);
+                                return t;
+                            });
+            roller.scheduleWithFixedDelay(this::rollAged, 10, 10, TimeUnit.SECONDS);
+        } else {
+            this.store = Optional.empty();
+            this.roller = null;
+        }
+    }
+
+    @Incoming(Channels.RAW_IN)
+    @Outgoing(Channels.FEATURES_OUT)
+    public Multi<Message<String>> process(Multi<Message<String>> raw) {
+        // Mutiny streams carry no nulls: a record without a row maps to an empty Optional.
+        return raw.emitOn(worker)
+                .onItem()
+                .transform(m -> Optional.ofNullable(handle(m)))
+                .filter(Optional::isPresent)
+                .map(Optional::get);
+    }
+
+    /** Processes one raw record; returns its feature row message, or null when there is none. */
+    Message<String> handle(Message<String> in) {
+        MarketEvent event;
+        try {
+            event = RawEventCodec.decode(in.getPayload());
+        } catch (WireFormatException e) {
+            registry.counter("cvd.events.rejected", "stage", "features", "reason", e.reason())
+                    .increment();
+            in.nack(e);
+            return null;
+        }
+        int partition =
+                in.getMetadata(IncomingKafkaRecordMetadata.class)
+                        .map(IncomingKafkaRecordMetadata::getPartition)
+                        .orElse(0);
+        eventsIn.increment();
+        String json;
+        String product;
+        synchronized (lock) {
+            FeatureEngine engine = engines.computeIfAbsent(partition, p -> new FeatureEngine());
+            rowEmitted = false;
+            try {
+                engine.accept(event, this::onRow);
+            } catch (RuntimeException e) {
+                registry.counter(
+                                "cvd.events.rejected",
+                                "stage",
+                                "features",
+                                "reason",
+                                "processing_error")
+                        .increment();
+                LOG.errorf("cannot process %s: %s", in.getPayload(), e);
+                in.nack(new IllegalStateException("processing_error: " + e.getMessage()));
+                return null;
+            }
+            touch(event.productId());
+            if (!rowEmitted) {
+                in.ack();
+                return null;
+            }
+            product = rowProduct;
+            json = FeatureRowCodec.encode(rowProduct, rowTime, rowValues);
+            storeRow();
+        }
+        rowsOut.increment();
+        Metadata metadata =
+                Metadata.of(OutgoingKafkaRecordMetadata.<String>builder().withKey(product).build());
+        return Message.of(json, metadata).withAck(in::ack).withNack(in::nack);
+    }
+
+    private void onRow(String productId, long timeMicros, double[] values) {
+        rowProduct = productId;
+        rowTime = timeMicros;
+        System.arraycopy(values, 0, rowValues, 0, values.length);
+        rowEmitted = true;
+    }
+
+    private void storeRow() {
+        if (store.isEmpty()) {
+            return;
+        }
+        try {
+            store.get().write(rowProduct, rowTime, rowValues);
+        } catch (RuntimeException e) {
+            if (storeFailure == null) {
+                LOG.errorf("the Parquet feature store cannot write: %s", e.getMessage());
+            }
+            storeFailure = e.getMessage();
+        }
+    }
+
+    private void rollAged() {
+        try {
+            store.ifPresent(FeatureStore::rollAged);
+        } catch (RuntimeException e) {
+            storeFailure = e.getMessage();
+        }
+    }
+
+    private void touch(String productId) {
+        if (lastEventNanos.put(productId, System.nanoTime()) == null) {
+            Gauge.builder(
+                            "cvd.last.event.age",
+                            lastEventNanos,
+                            m -> (System.nanoTime() - m.getOrDefault(productId, 0L)) / 1e9)
+                    .baseUnit("seconds")
+                    .description("Seconds since the features stage last received an event")
+                    .tags("product", productId)
+                    .register(registry);
+        }
+    }
+
+    /** Installs a rebuilt engine for a newly assigned partition. */
+    void assign(int partition, FeatureEngine rebuilt) {
+        synchronized (lock) {
+            FeatureEngine old = engines.put(partition, rebuilt);
+            if (old != null) {
+                retire(old);
+            }
+        }
+    }
+
+    /** Drops the state of a partition this instance no longer owns. */
+    void revoke(int partition) {
+        synchronized (lock) {
+            FeatureEngine old = engines.remove(partition);
+            if (old != null) {
+                retire(old);
+            }
+        }
+    }
+
+    private void retire(FeatureEngine engine) {
+        engine.rejectedByReason().forEach((r, n) -> retiredRejections.merge(r, n, Long::sum));
+    }
+
+    private double engineRejections(String reason) {
+        synchronized (lock) {
+            long n = retiredRejections.getOrDefault(reason, 0L);
+            for (FeatureEngine e : engines.values()) {
+                n += e.rejectedByReason().getOrDefault(reason, 0L);
+            }
+            return n;
+        }
+    }
+
+    /** Why the Parquet store fails, or null when it works (or is off). */
+    public String storeFailure() {
+        return storeFailure;
+    }
+
+    /** Raw events processed so far. */
+    public long eventsProcessed() {
+        return (long) eventsIn.count();
+    }
+
+    /** Feature rows emitted so far. */
+    public long rowsEmitted() {
+        return (long) rowsOut.count();
+    }
+
+    /** Complete Parquet files written so far (empty when the store is off). */
+    public List<Path> storeFiles() {
+        return store.map(FeatureStore::completedFiles).orElse(List.of());
+    }
+
+    /** Closes the open Parquet files (the shutdown flush). */
+    public void flushStore() {
+        store.ifPresent(FeatureStore::close);
+    }
+
+    @PreDestroy
+    void close() {
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (roller != null) {
+            roller.shutdownNow();
+        }
+        flushStore();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.cvd.kafka;
+
+import dev.cvd.market.Topics;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+/**
+ * The Kafka cvd talks to: an external cluster when {@code kafka.bootstrap.servers} is set,
+ * otherwise an {@link EmbeddedKafkaBroker} started here before the messaging channels connect. Also
+ * creates the cvd topics and answers health questions about the broker.
+ *
+ * <p>Start-up runs before the reactive messaging connectors (a lower observer priority); the
+ * embedded broker stops after them (a later {@code BeforeDestroyed} observer), so the connectors
+ * can flush and commit on shutdown.
+ */
+@ApplicationScoped
+public class KafkaPlatform {
+
+    private static final Logger LOG = Logger.getLogger(KafkaPlatform.class);
+    private static final List<String> TOPICS =
+            List.of(Topics.RAW, Topics.FEATURES, Topics.PREDICTIONS, Topics.DLQ);
+
+    private final KafkaSettings settings;
+    private final Optional<String> configuredServers;
+    private volatile EmbeddedKafkaBroker embedded;
+    private volatile Admin admin;
+
+    public KafkaPlatform(KafkaSettings settings, Config config) {
+        this.settings = settings;
+        this.configuredServers = config.getOptionalValue("kafka.bootstrap.servers", String.class);
+    }
+
+    void onStart(@Observes @Priority(10) StartupEvent event) {
+        boolean startEmbedded = settings.embedded().enabled().orElse(configuredServers.isEmpty());
+        if (startEmbedded) {
+            long t0 = System.nanoTime();
+            embedded =
+                    EmbeddedKafkaBroker.start(
+                            Path.of(settings.embedded().dir()),
+                            settings.embedded().port(),
+                            settings.embedded().cleanStart(),
+                            settings.partitions());
+            LOG.infof(
+                    "embedded Kafka broker up at %s in %d ms (data in %s)",
+                    embedded.bootstrapServers(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                    embedded.dataDir());
+        }
+        if (settings.createTopics() && (embedded != null || configuredServers.isPresent())) {
+            createTopics();
+        }
+    }
+
+    void onStop(@Observes @Priority(5000) @BeforeDestroyed(ApplicationScoped.class) Object event) {
+        Admin a = admin;
+        if (a != null) {
+            a.close(Duration.ofSeconds(2));
+            admin = null;
+        }
+        EmbeddedKafkaBroker b = embedded;
+        if (b != null) {
+            b.close();
+            embedded = null;
+        }
+    }
+
+    /** The bootstrap servers in use. */
+    public String bootstrapServers() {
+        EmbeddedKafkaBroker b = embedded;
+        return b != null ? b.bootstrapServers() : configuredServers.orElse("localhost:9092");
+    }
+
+    /** Whether the broker runs inside this process. */
+    public boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    /**
+     * Asks the cluster for its nodes.
+     *
+     * @return the number of brokers that answered
+     * @throws Exception with the reason when the cluster does not answer within the timeout
+     */
+    public int describeCluster(Duration timeout) throws Exception {
+        try {
+            return admin().describeCluster(
+                            new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+                    .nodes()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .size();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        }
+    }
+
+    private void createTopics() {
+        try {
+            Set<String> existing = admin().listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : TOPICS) {
+                if (!existing.contains(topic)) {
+                    missing.add(
+                            new NewTopic(
+                                    topic, settings.partitions(), settings.replicationFactor()));
+                }
+            }
+            if (!missing.isEmpty()) {
+                admin().createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                LOG.infof("created topics %s", missing.stream().map(NewTopic::name).toList());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "cannot create the cvd topics on " + bootstrapServers() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin =
+                    Admin.create(
+                            Map.of(
+                                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                    bootstrapServers(),
+                                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                                    10_000,
+                                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                                    30_000));
+        }
+        return admin;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.cvd.kafka;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** Kafka platform settings of cvd: the embedded broker and topic creation. */
+@ConfigMapping(prefix = "cvd.kafka")
+public interface KafkaSettings {
+
+    /** The embedded single-node broker, used when no {@code kafka.bootstrap.servers} is set. */
+    Embedded embedded();
+
+    /**
+     * Create the cvd topics at start when they are missing (on the embedded broker and on an
+     * external cluster alike).
+     */
+    @WithDefault("true")
+    boolean createTopics();
+
+    /** Partitions of each cvd topic created at start. */
+    @WithDefault("3")
+    int partitions();
+
+    /** Replication factor of each cvd topic created at start. */
+    @WithDefault("1")
+    short replicationFactor();
+
+    interface Embedded {
+
+        /**
+         * Start the embedded broker. Unset: start it exactly when {@code kafka.bootstrap.servers}
+         * is not configured.
+         */
+        Optional<Boolean> enabled();
+
+        /** Client port on localhost; {@code kafka.bootstrap.servers} defaults to localhost:9092. */
+        @WithDefault("9092")
+        int port();
+
+        /** Log directory of the embedded broker. */
+        @WithDefault("data/kafka")
+        String dir();
+
+        /**
+         * Wipe the log directory at start, so every start is a fresh cluster (the default: the
+         * bundled replay starts over each time). False keeps topics and committed offsets across
+         * restarts.
+         */
+        @WithDefault("true")
+        boolean cleanStart();
+    }
+}
