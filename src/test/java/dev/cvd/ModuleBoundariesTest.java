@@ -20,6 +20,8 @@ class ModuleBoundariesTest {
         classes =
                 new ClassFileImporter()
                         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        // Also when the build folder is not called target.
+                        .withImportOption(location -> !location.contains("/test-classes/"))
                         .importPackages("dev.cvd");
     }
 
@@ -44,9 +46,11 @@ class ModuleBoundariesTest {
                 .definedBy("dev.cvd.api..")
                 .layer("cli")
                 .definedBy("dev.cvd.cli..")
+                .layer("kafka")
+                .definedBy("dev.cvd.kafka..")
                 .whereLayer("market")
                 .mayOnlyBeAccessedByLayers(
-                        "ingest", "features", "scoring", "training", "api", "cli")
+                        "ingest", "features", "scoring", "training", "api", "cli", "kafka")
                 .whereLayer("ingest")
                 .mayOnlyBeAccessedByLayers("training", "api", "cli")
                 .whereLayer("features")
@@ -61,6 +65,9 @@ class ModuleBoundariesTest {
                 .mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("cli")
                 .mayNotBeAccessedByAnyLayer()
+                // The platform (embedded broker, channel names) serves every stage.
+                .whereLayer("kafka")
+                .mayOnlyBeAccessedByLayers("ingest", "features", "scoring", "api", "cli")
                 .check(classes);
     }
 
@@ -78,7 +85,8 @@ class ModuleBoundariesTest {
                         "dev.cvd.training..",
                         "dev.cvd.registry..",
                         "dev.cvd.api..",
-                        "dev.cvd.cli..")
+                        "dev.cvd.cli..",
+                        "dev.cvd.kafka..")
                 .check(classes);
     }
 
@@ -96,7 +104,8 @@ class ModuleBoundariesTest {
                         "dev.cvd.scoring..",
                         "dev.cvd.training..",
                         "dev.cvd.api..",
-                        "dev.cvd.cli..")
+                        "dev.cvd.cli..",
+                        "dev.cvd.kafka..")
                 .allowEmptyShould(true)
                 .check(classes);
     }

@@ -4,7 +4,6 @@ import dev.cvd.market.EventTime;
 import dev.cvd.market.MarketEvent;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongSupplier;
 
 /**
  * Plays decoded recordings back with their original timing divided by a speed factor, or as fast as
@@ -39,9 +38,29 @@ public final class Replay implements RecordingListener {
         }
     }
 
+    /** The wall clock the pacing waits on; replaceable in tests. */
+    interface Clock {
+        long nanoTime();
+
+        void parkNanos(long nanos);
+    }
+
+    private static final Clock SYSTEM =
+            new Clock() {
+                @Override
+                public long nanoTime() {
+                    return System.nanoTime();
+                }
+
+                @Override
+                public void parkNanos(long nanos) {
+                    LockSupport.parkNanos(nanos);
+                }
+            };
+
     private final double speed;
     private final Sink sink;
-    private final LongSupplier nanoClock;
+    private final Clock clock;
     private volatile boolean stopped;
 
     private long t0 = EventTime.UNKNOWN;
@@ -53,16 +72,16 @@ public final class Replay implements RecordingListener {
      *     Double.POSITIVE_INFINITY} for as fast as possible
      */
     public Replay(double speed, Sink sink) {
-        this(speed, sink, System::nanoTime);
+        this(speed, sink, SYSTEM);
     }
 
-    Replay(double speed, Sink sink, LongSupplier nanoClock) {
+    Replay(double speed, Sink sink, Clock clock) {
         if (!(speed > 0)) {
             throw new IllegalArgumentException("speed must be > 0, got " + speed);
         }
         this.speed = speed;
         this.sink = Objects.requireNonNull(sink, "sink");
-        this.nanoClock = nanoClock;
+        this.clock = clock;
     }
 
     /** Parses {@code max} or a positive number, as the command line gives a speed. */
@@ -121,7 +140,7 @@ public final class Replay implements RecordingListener {
         if (t0 == EventTime.UNKNOWN) {
             t0 = timeMicros;
             tMax = timeMicros;
-            wallStart = nanoClock.getAsLong();
+            wallStart = clock.nanoTime();
             return;
         }
         if (timeMicros <= tMax) {
@@ -130,8 +149,8 @@ public final class Replay implements RecordingListener {
         tMax = timeMicros;
         long due = wallStart + (long) ((tMax - t0) * 1000.0 / speed);
         long wait;
-        while ((wait = due - nanoClock.getAsLong()) > 0) {
-            LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+        while ((wait = due - clock.nanoTime()) > 0) {
+            clock.parkNanos(Math.min(wait, 50_000_000L));
             if (Thread.interrupted()) {
                 throw new InterruptedException("replay interrupted");
             }

@@ -101,13 +101,7 @@ public class RawReadback implements KafkaConsumerRebalanceListener {
             long window = settings.rebuildWindow().toNanos() / 1000;
             long start = begin;
             if (last != EventTime.UNKNOWN) {
-                for (long step = FIRST_STEP; committed - step > begin; step *= 2) {
-                    long t = timeAt(reader, tp, committed - step, committed);
-                    if (t != EventTime.UNKNOWN && t <= last - window) {
-                        start = committed - step;
-                        break;
-                    }
-                }
+                start = startOffset(reader, tp, begin, committed, last - window);
             }
             reader.seek(tp, start);
             long count = 0;
@@ -126,6 +120,44 @@ public class RawReadback implements KafkaConsumerRebalanceListener {
             }
             return count;
         }
+    }
+
+    /**
+     * An offset from which reading covers every record with event time after {@code target}:
+     * doubling steps back from the committed offset bracket it, a binary search narrows it, so it
+     * costs O(log n) probes. Times in a partition are close to sorted (the producer's clamp keeps
+     * each product's monotone); a slightly early start only reads a little more.
+     */
+    private static long startOffset(
+            KafkaConsumer<String, String> reader,
+            TopicPartition tp,
+            long begin,
+            long committed,
+            long target) {
+        long hi = committed - 1;
+        long lo = begin;
+        for (long step = FIRST_STEP; ; step *= 2) {
+            long probe = committed - step;
+            if (probe <= begin) {
+                break;
+            }
+            long t = timeAt(reader, tp, probe, committed);
+            if (t != EventTime.UNKNOWN && t <= target) {
+                lo = probe;
+                break;
+            }
+            hi = probe;
+        }
+        while (hi - lo > 64) {
+            long mid = (lo + hi) >>> 1;
+            long t = timeAt(reader, tp, mid, committed);
+            if (t != EventTime.UNKNOWN && t <= target) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** The event time of the first record at or after offset, before limit. */
