@@ -119,7 +119,7 @@ class ModuleBoundariesTest {
     void numericCoresArePlainJava() {
         noClasses()
                 .that()
-                .resideInAnyPackage("dev.cvd.market", "dev.cvd.features")
+                .resideInAnyPackage("dev.cvd.market", "dev.cvd.features", "dev.cvd.scoring")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.quarkus..", "io.smallrye..", "jakarta..", "io.vertx..")

@@ -19,6 +19,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -246,7 +247,8 @@ public class ReplayService {
     }
 
     /** Stops the replay, then waits for its in-flight events (before the connectors close). */
-    void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+    void onShutdown(
+            @Observes(notifyObserver = Reception.IF_EXISTS) @Priority(1) ShutdownEvent event) {
         Replay r = current;
         if (r != null) {
             r.stop();
