@@ -8,6 +8,7 @@ the output of `./cvd features RECORDING... --out FILE.parquet`.
 Usage:
   contract_v1_check.py --cvd-parquet OUT.parquet RECORDING...   compare
   contract_v1_check.py --dump OUT.csv RECORDING...              own rows only
+  --product ID   product id of flat rows that carry none (as cvd's --product)
 
 Several recordings given together are one stream, in the order given.
 Exit status: 0 = all rows match, 1 = mismatch, 2 = usage/input error.
@@ -230,24 +231,86 @@ def object_events(o):
                 yield from frame_events(fr, recv)
             return
     # flat row {"ts": ISO, "product_id", "best_bid", "best_ask", ...}
-    if "best_bid" in o or "best_ask" in o:
-        bq = o.get("best_bid_size", o.get("best_bid_quantity"))
-        aq = o.get("best_ask_size", o.get("best_ask_quantity"))
-        yield ("quote", o.get("product_id"), recv, num(o.get("best_bid")), num(bq),
-               num(o.get("best_ask")), num(aq))
+    yield from flat_row_events(o, recv)
+
+
+# Flat rows of other collectors (JSON objects, or CSV records read through their header):
+# common spellings of each field, tried in this order.
+FLAT_PRODUCT = ("product_id", "product", "symbol", "pair")
+FLAT_TIME = ("event_time", "time", "timestamp", "ts")
+FLAT_BID = ("best_bid", "bid", "bid_price")
+FLAT_ASK = ("best_ask", "ask", "ask_price")
+FLAT_BID_QTY = ("best_bid_size", "best_bid_quantity", "best_bid_qty", "bid_size", "bid_qty")
+FLAT_ASK_QTY = ("best_ask_size", "best_ask_quantity", "best_ask_qty", "ask_size", "ask_qty")
+FLAT_PRICE = ("price", "last_price", "trade_price")
+FLAT_SIZE = ("size", "last_size", "qty", "quantity", "volume")
+
+
+def first_present(o, names):
+    """The value of the first of names that o has (even if empty), else None."""
+    for k in names:
+        if k in o:
+            return o[k]
+    return None
+
+
+def first_nonempty(o, names):
+    for k in names:
+        v = o.get(k)
+        if v is not None and v != "":
+            return v
+    return None
+
+
+def flat_row_events(o, recv=None, default_product=None):
+    """A flat ticker row is a quote; a flat row with a price and a size (and no bid/ask) a trade
+    whose side, if any, is the taker's as written."""
+    tv = first_nonempty(o, FLAT_TIME)
+    t = any_time_to_us(tv) if tv is not None else None
+    if t is None:
+        t = recv
+    pid = first_nonempty(o, FLAT_PRODUCT) or default_product
+    has_bid = any(k in o for k in FLAT_BID)
+    has_ask = any(k in o for k in FLAT_ASK)
+    if has_bid or has_ask:
+        yield ("quote", pid, t, num(first_present(o, FLAT_BID)), num(first_present(o, FLAT_BID_QTY)),
+               num(first_present(o, FLAT_ASK)), num(first_present(o, FLAT_ASK_QTY)))
+    elif any(k in o for k in FLAT_PRICE) and any(k in o for k in FLAT_SIZE):
+        side = str(o.get("side") or "").upper()
+        yield ("trade", pid, t, num(first_present(o, FLAT_PRICE)), num(first_present(o, FLAT_SIZE)),
+               side if side in ("BUY", "SELL") else None)
+
+
+def csv_header(line):
+    """The column names of a CSV header line (every cell a name), else None."""
+    cells = next(csv.reader([line]))
+    if len(cells) >= 2 and all(re.fullmatch(r"[A-Za-z_][\w.]*", c.strip()) for c in cells):
+        return [c.strip() for c in cells]
+    return None
 
 
 CAPTURE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*:\s*(\{.*)$")
 
 
-def file_events(path):
+def file_events(path, default_product=None):
     with open(path, "rb") as fb:
         magic = fb.read(2)
     opener = gzip.open if magic == b"\x1f\x8b" else open
+    header = None  # of a CSV recording, per file
     with opener(path, "rt", encoding="utf-8") as f:
         for line in f:
             s = line.strip()
             if not s:
+                continue
+            if s[0] not in "{[" and not CAPTURE_RE.match(s) and "," in s:
+                names = csv_header(s)
+                if names is not None:
+                    header = names
+                elif header is not None:
+                    cells = next(csv.reader([s]))
+                    if len(cells) == len(header):
+                        row = {k: v.strip() for k, v in zip(header, cells)}
+                        yield from flat_row_events(row, None, default_product)
                 continue
             if s[0] == "{":
                 try:
@@ -255,7 +318,10 @@ def file_events(path):
                 except ValueError:
                     continue
                 if isinstance(o, dict):
-                    yield from object_events(o)
+                    for ev in object_events(o):
+                        if ev[1] is None and default_product is not None:
+                            ev = (ev[0], default_product) + ev[2:]
+                        yield ev
                 continue
             m = CAPTURE_RE.match(s)
             if m:  # "<epoch s>: <frame>" (received); "wss://... <- s: frame" (sent) is skipped
@@ -417,10 +483,10 @@ class Engine:
         self.rows.append((pid, t, [f[c] for c in FEATURES]))
 
 
-def compute(paths):
+def compute(paths, default_product=None):
     eng = Engine()
     for path in paths:
-        for ev in file_events(path):
+        for ev in file_events(path, default_product):
             eng.on_event(ev)
     return eng
 
@@ -528,11 +594,12 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cvd-parquet", help="Parquet written by ./cvd features, to compare against")
     ap.add_argument("--dump", help="write this implementation's rows to a CSV file")
+    ap.add_argument("--product", help="product id of flat rows that carry none (as cvd's --product)")
     ap.add_argument("recordings", nargs="+", help="recording files, one stream in the order given")
     a = ap.parse_args(argv)
     if not a.cvd_parquet and not a.dump:
         ap.error("give --cvd-parquet and/or --dump")
-    eng = compute(a.recordings)
+    eng = compute(a.recordings, a.product)
     print("python:", ", ".join(f"{k}={v}" for k, v in eng.stats.items()), f"rows={len(eng.rows)}")
     if a.dump:
         dump(eng.rows, a.dump)

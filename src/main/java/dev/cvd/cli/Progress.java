@@ -1,6 +1,7 @@
 package dev.cvd.cli;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -15,7 +16,7 @@ final class Progress {
     private static final long LOG_PERIOD_NANOS = 5_000_000_000L;
     private static final int BAR_WIDTH = 30;
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final String what;
     private final long total;
     private final boolean terminal;
@@ -28,6 +29,15 @@ final class Progress {
      * @param total the total in bytes, or 0 when unknown
      */
     Progress(PrintStream out, String what, long total) {
+        this(new PrintWriter(out, true), what, total);
+    }
+
+    /**
+     * @param out where the progress goes, for example picocli's error writer
+     * @param what a noun for the unit of work counted in {@link #update}, e.g. "lines"
+     * @param total the total in bytes, or 0 when unknown
+     */
+    Progress(PrintWriter out, String what, long total) {
         this.out = out;
         this.what = what;
         this.total = total;

@@ -68,6 +68,10 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
                         .withConf(new PlainParquetConfiguration())
                         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                         .withCompressionCodec(CompressionCodecName.SNAPPY)
+                        // Feature values are nearly all distinct: a dictionary per double column
+                        // costs a hash lookup per value and then falls back to plain anyway.
+                        .withDictionaryEncoding(false)
+                        .withDictionaryEncoding(PRODUCT_COLUMN, true)
                         .build();
         return new FeatureParquetWriter(writer);
     }

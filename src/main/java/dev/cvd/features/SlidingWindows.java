@@ -13,6 +13,11 @@ import java.util.Arrays;
  * zero. Each element is added to a suffix at most once per window, which bounds the amortized work;
  * memory is one slot per element younger than the longest window.
  *
+ * <p>The quantities of an element sit side by side ({@code slot * quantities + q}) in the value and
+ * suffix arrays, so that reading all sums of a window touches one or two cache lines rather than
+ * one per quantity: with 30,000 elements in a 300 s window the arrays far exceed the caches.
+ * Pushing, evicting and reading allocate nothing; only {@link #grow} does.
+ *
  * <p>Times must be pushed in non-decreasing order. Not thread-safe: owned by one product's state.
  */
 final class SlidingWindows {
@@ -23,8 +28,8 @@ final class SlidingWindows {
     private int mask;
     private long[] times;
 
-    /** Element values by quantity: {@code values[q][slot]}. */
-    private double[][] values;
+    /** Element values: quantity q of the element in slot s at {@code s * quantities + q}. */
+    private double[] values;
 
     /** An unsummed value stored with each element (the quote's mid price). */
     private double[] aux;
@@ -35,11 +40,17 @@ final class SlidingWindows {
     private final long[] head;
     private final long[] split;
 
-    /** {@code suffix[w][q][slot]}: sum of quantity q over {@code [slot, split[w])}. */
-    private double[][][] suffix;
+    /**
+     * {@code suffix[w][s * quantities + q]}: sum of quantity q over the logical indices {@code
+     * [index of slot s, split[w])}.
+     */
+    private double[][] suffix;
 
-    /** {@code back[w][q]}: sum of quantity q over {@code [split[w], tail)}. */
-    private final double[][] back;
+    /** {@code back[w * quantities + q]}: sum of quantity q over {@code [split[w], tail)}. */
+    private final double[] back;
+
+    /** Running sums of a {@link #flip}, one per quantity. */
+    private final double[] acc;
 
     /**
      * @param windowMicros window lengths in microseconds, ascending
@@ -63,24 +74,23 @@ final class SlidingWindows {
         allocate(capacity);
         this.head = new long[windows.length];
         this.split = new long[windows.length];
-        this.back = new double[windows.length][quantities];
+        this.back = new double[windows.length * quantities];
+        this.acc = new double[quantities];
     }
 
     private void allocate(int capacity) {
         mask = capacity - 1;
         times = new long[capacity];
-        values = new double[quantities][capacity];
+        values = new double[capacity * quantities];
         aux = new double[capacity];
-        suffix = new double[windows.length][quantities][capacity];
+        suffix = new double[windows.length][capacity * quantities];
     }
 
     /** Forgets every element (a segment reset). */
     void clear() {
         Arrays.fill(head, tail);
         Arrays.fill(split, tail);
-        for (double[] b : back) {
-            Arrays.fill(b, 0.0);
-        }
+        Arrays.fill(back, 0.0);
     }
 
     /**
@@ -98,10 +108,12 @@ final class SlidingWindows {
         int slot = (int) (tail & mask);
         times[slot] = time;
         aux[slot] = auxValue;
+        int base = slot * quantities;
         for (int q = 0; q < quantities; q++) {
-            values[q][slot] = v[q];
-            for (int w = 0; w < windows.length; w++) {
-                back[w][q] += v[q];
+            double x = v[q];
+            values[base + q] = x;
+            for (int w = 0, b = q; w < windows.length; w++, b += quantities) {
+                back[b] += x;
             }
         }
         return tail++;
@@ -125,17 +137,20 @@ final class SlidingWindows {
     /** Turns window w's back part into a front part with fresh suffix sums. */
     private void flip(int w) {
         long from = split[w];
-        for (int q = 0; q < quantities; q++) {
-            double[] s = suffix[w][q];
-            double[] v = values[q];
-            double acc = 0.0;
-            for (long i = tail - 1; i >= from; i--) {
-                int slot = (int) (i & mask);
-                acc += v[slot];
-                s[slot] = acc;
+        double[] s = suffix[w];
+        double[] v = values;
+        int n = quantities;
+        Arrays.fill(acc, 0.0);
+        // Per quantity the additions run newest to oldest, as when each had its own array.
+        for (long i = tail - 1; i >= from; i--) {
+            int base = (int) (i & mask) * n;
+            for (int q = 0; q < n; q++) {
+                double a = acc[q] + v[base + q];
+                acc[q] = a;
+                s[base + q] = a;
             }
-            back[w][q] = 0.0;
         }
+        Arrays.fill(back, w * n, w * n + n, 0.0);
         split[w] = tail;
     }
 
@@ -144,8 +159,8 @@ final class SlidingWindows {
      */
     double sum(int w, int q) {
         long h = head[w];
-        double front = h < split[w] ? suffix[w][q][(int) (h & mask)] : 0.0;
-        return front + back[w][q];
+        double front = h < split[w] ? suffix[w][(int) (h & mask) * quantities + q] : 0.0;
+        return front + back[w * quantities + q];
     }
 
     /**
@@ -179,20 +194,19 @@ final class SlidingWindows {
         long from = head[windows.length - 1];
         int oldMask = mask;
         long[] oldTimes = times;
-        double[][] oldValues = values;
+        double[] oldValues = values;
         double[] oldAux = aux;
-        double[][][] oldSuffix = suffix;
+        double[][] oldSuffix = suffix;
         allocate((mask + 1) << 1);
+        int n = quantities;
         for (long i = from; i < tail; i++) {
             int o = (int) (i & oldMask);
-            int n = (int) (i & mask);
-            times[n] = oldTimes[o];
-            aux[n] = oldAux[o];
-            for (int q = 0; q < quantities; q++) {
-                values[q][n] = oldValues[q][o];
-                for (int w = 0; w < windows.length; w++) {
-                    suffix[w][q][n] = oldSuffix[w][q][o];
-                }
+            int m = (int) (i & mask);
+            times[m] = oldTimes[o];
+            aux[m] = oldAux[o];
+            System.arraycopy(oldValues, o * n, values, m * n, n);
+            for (int w = 0; w < windows.length; w++) {
+                System.arraycopy(oldSuffix[w], o * n, suffix[w], m * n, n);
             }
         }
     }
