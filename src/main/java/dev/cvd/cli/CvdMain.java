@@ -1,5 +1,6 @@
 package dev.cvd.cli;
 
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -29,6 +30,7 @@ public class CvdMain implements QuarkusApplication {
     public static void main(String... args) {
         if (System.getProperty("quarkus.profile") == null
                 && System.getenv("QUARKUS_PROFILE") == null
+                && !isDevMode()
                 && !isServe(args)) {
             System.setProperty("quarkus.profile", CLI_PROFILE);
         }
@@ -37,7 +39,33 @@ public class CvdMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
+        if (args.length == 0 && LaunchMode.current() == LaunchMode.DEVELOPMENT) {
+            args = new String[] {"serve"}; // quarkus dev runs the service
+        }
+        commandLine.setParameterExceptionHandler(CvdMain::usageError);
         return commandLine.execute(args);
+    }
+
+    /** A bad option or argument: one line and a pointer to --help, not the whole usage text. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        cmd.getErr()
+                .println(
+                        cmd.getCommandSpec().qualifiedName()
+                                + ": "
+                                + e.getMessage()
+                                + " (see "
+                                + cmd.getCommandSpec().qualifiedName()
+                                + " --help)");
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * {@code quarkus dev} also calls this main method, before the launch mode is known; its
+     * bootstrap property tells it apart. Dev mode runs the service.
+     */
+    private static boolean isDevMode() {
+        return System.getProperty("quarkus-internal.serialized-app-model.path") != null;
     }
 
     /** Whether the first word that is not an option names the {@code serve} command. */
