@@ -2,6 +2,7 @@ package dev.cvd.cli;
 
 import dev.cvd.features.FeatureEngine;
 import dev.cvd.features.FeatureParquetWriter;
+import dev.cvd.features.FeatureRowSink;
 import dev.cvd.ingest.FieldMapping;
 import dev.cvd.ingest.RecordingListener;
 import dev.cvd.ingest.RecordingReader;
@@ -228,16 +229,16 @@ public class FeaturesCommand implements Callable<Integer> {
     /** Hands decoded events to the engine; the tally in front of it counts the lines. */
     private static final class EngineFeed implements RecordingListener {
         private final FeatureEngine engine;
-        private final FeatureParquetWriter writer;
+        private final FeatureRowSink sink;
 
         EngineFeed(FeatureEngine engine, FeatureParquetWriter writer) {
             this.engine = engine;
-            this.writer = writer;
+            this.sink = (p, t, v) -> writer.accept(p, t, v, engine.rowMid());
         }
 
         @Override
         public void onEvent(MarketEvent event) {
-            engine.accept(event, writer);
+            engine.accept(event, sink);
         }
 
         @Override

@@ -93,9 +93,20 @@ public final class FeatureEngine {
     private String lastProductId;
     private ProductState lastProduct;
 
+    private double rowMid = Double.NaN;
+
     private long invalidQuotes;
     private long invalidTrades;
     private long missingTimes;
+
+    /**
+     * The mid price {@code (bid + ask) / 2} of the quote whose row is being (or was last) emitted.
+     * Not a feature: labels are computed from it ({@code ForwardVolatilityLabeler}). Read it inside
+     * the sink callback.
+     */
+    public double rowMid() {
+        return rowMid;
+    }
 
     /** Dispatches one event to {@link #onQuote}, {@link #onTrade} or {@link #onBookUpdate}. */
     public void accept(MarketEvent event, FeatureRowSink sink) {
@@ -135,6 +146,7 @@ public final class FeatureEngine {
         }
         long t = p.clamp(timeMicros);
         double mid = (bid + ask) / 2;
+        rowMid = mid;
 
         boolean segmentStart = !p.inSegment || t - p.prevQuoteTime > SEGMENT_GAP_MICROS;
         double r2 = 0.0;

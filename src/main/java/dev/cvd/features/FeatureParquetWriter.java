@@ -40,6 +40,12 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
     public static final String TIME_COLUMN = "time";
 
     /** Key of the contract version in the file's metadata. */
+    /**
+     * The last column: each row's quote mid price {@code (bid + ask) / 2}. Not a feature; it is
+     * what labels are computed from when training reads a feature file.
+     */
+    public static final String MID_COLUMN = "mid";
+
     public static final String CONTRACT_KEY = "cvd.contract.version";
 
     /** The file schema. */
@@ -76,11 +82,22 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
         return new FeatureParquetWriter(writer);
     }
 
+    /** Writes a row without its mid price (NaN in the {@value #MID_COLUMN} column). */
     @Override
     public void accept(String productId, long timeMicros, double[] values) {
+        accept(productId, timeMicros, values, Double.NaN);
+    }
+
+    /**
+     * Writes a row.
+     *
+     * @param mid the quote's mid price, {@link FeatureEngine#rowMid()} inside the engine's sink
+     */
+    public void accept(String productId, long timeMicros, double[] values, double mid) {
         row.productId = productId;
         row.timeMicros = timeMicros;
         row.values = values;
+        row.mid = mid;
         try {
             writer.write(row);
         } catch (IOException e) {
@@ -115,6 +132,7 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
         for (String name : FeatureContract.NAMES) {
             b = b.required(PrimitiveTypeName.DOUBLE).named(name);
         }
+        b = b.required(PrimitiveTypeName.DOUBLE).named(MID_COLUMN);
         return b.named("feature_row_v" + FeatureContract.VERSION);
     }
 
@@ -123,6 +141,7 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
         String productId;
         long timeMicros;
         double[] values;
+        double mid;
     }
 
     private static final class RowWriteSupport extends WriteSupport<Row> {
@@ -171,6 +190,9 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
                 consumer.addDouble(v[i]);
                 consumer.endField(name, i + 2);
             }
+            consumer.startField(MID_COLUMN, FeatureContract.SIZE + 2);
+            consumer.addDouble(r.mid);
+            consumer.endField(MID_COLUMN, FeatureContract.SIZE + 2);
             consumer.endMessage();
         }
     }

@@ -26,7 +26,7 @@ import org.apache.parquet.schema.MessageType;
 public final class FeatureFileReader {
 
     /** The extra column labels are computed from: the quote's mid price. */
-    public static final String MID_COLUMN = "mid";
+    public static final String MID_COLUMN = FeatureParquetWriter.MID_COLUMN;
 
     private FeatureFileReader() {}
 
@@ -66,8 +66,9 @@ public final class FeatureFileReader {
                                 + " has no column "
                                 + column
                                 + (column.equals(MID_COLUMN)
-                                        ? " (labels need each quote's mid price; train from the"
-                                                + " recordings instead)"
+                                        ? " (labels need each quote's mid price: write the file"
+                                                + " with ./cvd features, or train from the"
+                                                + " recordings)"
                                         : ""));
             }
         }
@@ -78,10 +79,21 @@ public final class FeatureFileReader {
         double[] values = new double[FeatureContract.SIZE];
         try (ParquetReader<Group> reader = new GroupReaderBuilder(in).build()) {
             Group g;
+            long row = 0;
             while ((g = reader.read()) != null) {
                 String product = g.getString(index[0], 0);
                 long time = g.getLong(index[1], 0);
                 double mid = g.getDouble(index[2], 0);
+                if (!(mid > 0) || Double.isInfinite(mid)) {
+                    throw new DatasetException(
+                            file
+                                    + ": row "
+                                    + row
+                                    + " has no mid price ("
+                                    + mid
+                                    + "); labels need each quote's mid price");
+                }
+                row++;
                 for (int i = 0; i < FeatureContract.SIZE; i++) {
                     values[i] = g.getDouble(index[i + 3], 0);
                 }

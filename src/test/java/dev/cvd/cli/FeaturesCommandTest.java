@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.cvd.features.FeatureContract;
+import dev.cvd.features.FeatureParquetWriter;
 import dev.cvd.ingest.FieldMapping;
 import dev.cvd.market.EventTime;
 import java.io.IOException;
@@ -64,6 +65,7 @@ class FeaturesCommandTest {
 
         List<String> expected = new ArrayList<>(List.of("product_id", "time"));
         expected.addAll(FeatureContract.NAMES);
+        expected.add(FeatureParquetWriter.MID_COLUMN);
         List<String[]> columns = FeatureFile.columns(out);
         assertThat(columns).extracting(c -> c[0]).containsExactlyElementsOf(expected);
         assertThat(columns.get(0)[1]).isEqualTo("VARCHAR");

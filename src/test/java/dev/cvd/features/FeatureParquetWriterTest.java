@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Feature Parquet files as an independent reader (DuckDB) sees them. */
 class FeatureParquetWriterTest {
 
-    record Row(String product, long time, double[] values) {}
+    record Row(String product, long time, double[] values, double mid) {}
 
     @Test
     void duckDbReadsTheSchemaAndEveryValueBitForBit(@TempDir Path dir) throws Exception {
@@ -26,8 +26,8 @@ class FeatureParquetWriterTest {
         try (FeatureParquetWriter writer = FeatureParquetWriter.create(file)) {
             FeatureRowSink both =
                     (product, time, values) -> {
-                        written.add(new Row(product, time, values.clone()));
-                        writer.accept(product, time, values);
+                        written.add(new Row(product, time, values.clone(), engine.rowMid()));
+                        writer.accept(product, time, values, engine.rowMid());
                     };
             long t0 = 1_764_547_200_123_456L;
             for (int i = 0; i < 400; i++) {
@@ -55,6 +55,7 @@ class FeatureParquetWriterTest {
             }
             List<String> expected = new ArrayList<>(List.of("product_id", "time"));
             expected.addAll(FeatureContract.NAMES);
+            expected.add(FeatureParquetWriter.MID_COLUMN);
             assertThat(columns).containsExactlyElementsOf(expected);
             assertThat(types.get(0)).isEqualTo("VARCHAR");
             assertThat(types.get(1)).isEqualTo("TIMESTAMP WITH TIME ZONE");
@@ -64,7 +65,7 @@ class FeatureParquetWriterTest {
             for (String name : FeatureContract.NAMES) {
                 select.append(", ").append(name);
             }
-            select.append(" FROM read_parquet('").append(file).append("')");
+            select.append(", mid FROM read_parquet('").append(file).append("')");
             int i = 0;
             try (ResultSet rs = s.executeQuery(select.toString())) {
                 while (rs.next()) {
@@ -77,6 +78,7 @@ class FeatureParquetWriterTest {
                                 .as("row %d %s", i, FeatureContract.NAMES.get(f))
                                 .isEqualTo(Double.doubleToLongBits(w.values()[f]));
                     }
+                    assertThat(rs.getDouble(3 + FeatureContract.SIZE)).isEqualTo(w.mid());
                 }
             }
             assertThat(i).isEqualTo(written.size());

@@ -90,6 +90,33 @@ class FeatureFileReaderTest {
     }
 
     @Test
+    void aFileWrittenLikeCvdFeaturesGivesTheSameRowsAsTheRecording() throws Exception {
+        Path file = dir.resolve("cvd-features.parquet");
+        try (FeatureParquetWriter writer = FeatureParquetWriter.create(file)) {
+            FeatureEngine engine = new FeatureEngine();
+            new RecordingReader(FieldMapping.DEFAULT)
+                    .read(
+                            REPLAY,
+                            new RecordingListener() {
+                                @Override
+                                public void onEvent(MarketEvent e) {
+                                    engine.accept(
+                                            e,
+                                            (p, t, v) -> writer.accept(p, t, v, engine.rowMid()));
+                                }
+
+                                @Override
+                                public void onRejected(String reason, String line) {}
+                            });
+        }
+        DatasetBuilder builder = new DatasetBuilder();
+        FeatureFileReader.read(file, builder);
+        Dataset fromRecording =
+                DatasetBuilder.fromRecordings(List.of(REPLAY), FieldMapping.DEFAULT);
+        assertThat(builder.build().fingerprint()).isEqualTo(fromRecording.fingerprint());
+    }
+
+    @Test
     void aFeatureFileWithoutMidsCannotBeLabelled() throws Exception {
         Path file = dir.resolve("plain.parquet");
         try (FeatureParquetWriter writer = FeatureParquetWriter.create(file)) {
@@ -98,7 +125,7 @@ class FeatureFileReaderTest {
         }
         assertThatThrownBy(() -> FeatureFileReader.read(file, new DatasetBuilder()))
                 .isInstanceOf(DatasetException.class)
-                .hasMessageContaining("has no column mid");
+                .hasMessageContaining("row 0 has no mid price");
     }
 
     private static MessageType schemaWithMid() {

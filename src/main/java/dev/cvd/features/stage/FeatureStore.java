@@ -67,8 +67,12 @@ public final class FeatureStore implements AutoCloseable {
         this.nanoClock = nanoClock;
     }
 
-    /** Appends one row (the values array is read before returning). */
-    public synchronized void write(String productId, long timeMicros, double[] values) {
+    /**
+     * Appends one row (the values array is read before returning).
+     *
+     * @param mid the quote's mid price, stored beside the features for labels
+     */
+    public synchronized void write(String productId, long timeMicros, double[] values, double mid) {
         long day = Math.floorDiv(timeMicros, 86_400L * EventTime.MICROS_PER_SECOND);
         Key key = new Key(day, productId);
         Open file = open.get(key);
@@ -77,7 +81,7 @@ public final class FeatureStore implements AutoCloseable {
             file = openFile(key);
             open.put(key, file);
         }
-        file.writer.accept(productId, timeMicros, values);
+        file.writer.accept(productId, timeMicros, values, mid);
         if (file.writer.rows() >= maxRows) {
             open.remove(key);
             finish(file);

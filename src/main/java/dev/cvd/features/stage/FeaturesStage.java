@@ -166,7 +166,7 @@ public class FeaturesStage {
             }
             product = rowProduct;
             json = FeatureRowCodec.encode(rowProduct, rowTime, rowValues);
-            storeRow();
+            storeRow(engine.rowMid());
         }
         rowsOut.increment();
         Metadata metadata =
@@ -181,12 +181,12 @@ public class FeaturesStage {
         rowEmitted = true;
     }
 
-    private void storeRow() {
+    private void storeRow(double mid) {
         if (store.isEmpty()) {
             return;
         }
         try {
-            store.get().write(rowProduct, rowTime, rowValues);
+            store.get().write(rowProduct, rowTime, rowValues, mid);
         } catch (RuntimeException e) {
             if (storeFailure == null) {
                 LOG.errorf("the Parquet feature store cannot write: %s", e.getMessage());

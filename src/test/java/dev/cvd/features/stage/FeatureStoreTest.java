@@ -44,11 +44,11 @@ class FeatureStoreTest {
     void rowsArePartitionedByDateAndProductAndRolledByRowCount() throws Exception {
         long[] clock = {0};
         try (FeatureStore store = new FeatureStore(root, 2, Long.MAX_VALUE, () -> clock[0])) {
-            store.write("BTC-USD", DEC_1 + 1, row(1));
-            store.write("BTC-USD", DEC_1 + 2, row(2)); // rolls: 2 rows
-            store.write("BTC-USD", DEC_1 + 3, row(3));
-            store.write("ETH-USD", DEC_1 + 4, row(4));
-            store.write("BTC-USD", DEC_1 + DAY_MICROS, row(5)); // next day closes Dec 1
+            store.write("BTC-USD", DEC_1 + 1, row(1), 100.0 + 1);
+            store.write("BTC-USD", DEC_1 + 2, row(2), 100.0 + 2); // rolls: 2 rows
+            store.write("BTC-USD", DEC_1 + 3, row(3), 100.0 + 3);
+            store.write("ETH-USD", DEC_1 + 4, row(4), 100.0 + 4);
+            store.write("BTC-USD", DEC_1 + DAY_MICROS, row(5), 100.0 + 5); // next day closes Dec 1
             assertThat(files())
                     .containsExactly(
                             "date=2025-12-01/product=BTC-USD/part-0.parquet",
@@ -64,7 +64,7 @@ class FeatureStoreTest {
                 Statement st = c.createStatement();
                 ResultSet rs =
                         st.executeQuery(
-                                "SELECT date, product, product_id, epoch_us(time) AS t, ret_1s FROM"
+                                "SELECT date, product, product_id, epoch_us(time) AS t, ret_1s, mid FROM"
                                         + " read_parquet('"
                                         + root
                                         + "/**/*.parquet', hive_partitioning = true)"
@@ -79,23 +79,25 @@ class FeatureStoreTest {
                                 + " "
                                 + (rs.getLong(4) - DEC_1)
                                 + " "
-                                + rs.getDouble(5));
+                                + rs.getDouble(5)
+                                + " "
+                                + rs.getDouble(6));
             }
         }
         assertThat(rows)
                 .containsExactly(
-                        "2025-12-01 BTC-USD BTC-USD 1 1.0",
-                        "2025-12-01 BTC-USD BTC-USD 2 2.0",
-                        "2025-12-01 BTC-USD BTC-USD 3 3.0",
-                        "2025-12-01 ETH-USD ETH-USD 4 4.0",
-                        "2025-12-02 BTC-USD BTC-USD " + DAY_MICROS + " 5.0");
+                        "2025-12-01 BTC-USD BTC-USD 1 1.0 101.0",
+                        "2025-12-01 BTC-USD BTC-USD 2 2.0 102.0",
+                        "2025-12-01 BTC-USD BTC-USD 3 3.0 103.0",
+                        "2025-12-01 ETH-USD ETH-USD 4 4.0 104.0",
+                        "2025-12-02 BTC-USD BTC-USD " + DAY_MICROS + " 5.0 105.0");
     }
 
     @Test
     void filesRollWhenTheyReachTheirMaximumAge() throws Exception {
         long[] clock = {0};
         try (FeatureStore store = new FeatureStore(root, 1000, 60_000_000_000L, () -> clock[0])) {
-            store.write("BTC-USD", DEC_1, row(1));
+            store.write("BTC-USD", DEC_1, row(1), 100.0 + 1);
             clock[0] = 59_000_000_000L;
             store.rollAged();
             assertThat(store.completedFiles()).isEmpty();

@@ -1,0 +1,76 @@
+package dev.cvd.scoring.stage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.cvd.market.WireFormatException;
+import java.io.UncheckedIOException;
+
+/**
+ * The JSON wire format of predictions on {@code ticks.predictions}, schema version 1 (key = product
+ * id):
+ *
+ * <pre>
+ * {"v":1,"product_id":"BTC-USD","time_us":1764607486123456,"time":"2025-12-01T16:44:46.123456Z",
+ *  "probability":0.0731,"prediction":0,"threshold":0.1,"model_version":"1","model_name":"cvd-spike-v1"}
+ * </pre>
+ *
+ * <p>Doubles round-trip bit-identically. Stateless and thread-safe.
+ */
+public final class PredictionCodec {
+
+    /** The schema version this codec writes and reads. */
+    public static final int VERSION = 1;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectWriter WRITER = MAPPER.writerFor(Prediction.class);
+    private static final ObjectReader READER = MAPPER.reader();
+
+    private PredictionCodec() {}
+
+    /** Encodes a prediction. */
+    public static String encode(Prediction p) {
+        try {
+            return WRITER.writeValueAsString(p);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a record of strings and numbers always writes
+        }
+    }
+
+    /**
+     * Decodes one record value.
+     *
+     * @throws WireFormatException with reason {@code malformed_json}, {@code unsupported_version}
+     *     or {@code bad_field}
+     */
+    public static Prediction decode(String text) {
+        JsonNode n;
+        try {
+            n = READER.readTree(text == null ? "" : text);
+        } catch (JsonProcessingException e) {
+            throw new WireFormatException("malformed_json", e.getOriginalMessage());
+        }
+        if (n == null || !n.isObject()) {
+            throw new WireFormatException("malformed_json", "not a JSON object");
+        }
+        if (n.path("v").asInt(-1) != VERSION) {
+            throw new WireFormatException("unsupported_version", "schema version " + n.get("v"));
+        }
+        for (String f : new String[] {"time_us", "probability", "threshold"}) {
+            if (!n.path(f).isNumber()) {
+                throw new WireFormatException("bad_field", f + " is not a number");
+            }
+        }
+        return new Prediction(
+                n.path("product_id").asText(),
+                n.get("time_us").asLong(),
+                n.path("time").asText(),
+                n.get("probability").asDouble(),
+                n.path("prediction").asInt(),
+                n.get("threshold").asDouble(),
+                n.path("model_version").asText(),
+                n.path("model_name").asText());
+    }
+}
