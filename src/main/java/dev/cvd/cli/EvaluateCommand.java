@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -82,17 +83,7 @@ public class EvaluateCommand implements Callable<Integer> {
             description = "Evaluator: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Engine engine;
 
-    @Option(
-            names = "--product",
-            paramLabel = "ID",
-            description = "Product id of flat rows that carry none, e.g. BTC-USD.")
-    String product;
-
-    @Option(
-            names = "--field",
-            paramLabel = "NAME=COLUMN",
-            description = "Read a logical field from a column of another name; repeatable.")
-    List<String> fields = new ArrayList<>();
+    @Mixin RecordingOptions recordingOptions = new RecordingOptions();
 
     @Option(
             names = {"-q", "--quiet"},
@@ -114,7 +105,7 @@ public class EvaluateCommand implements Callable<Integer> {
     private int run(PrintWriter stdout, PrintWriter err) {
         FieldMapping mapping;
         try {
-            mapping = FieldMapping.parse(fields, product);
+            mapping = recordingOptions.mapping();
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
         }

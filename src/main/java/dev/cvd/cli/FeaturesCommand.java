@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -90,21 +91,7 @@ public class FeaturesCommand implements Callable<Integer> {
             description = "The Parquet file to write (replaced if it exists).")
     Path out;
 
-    @Option(
-            names = "--product",
-            paramLabel = "ID",
-            description = "Product id of flat rows that carry none, e.g. BTC-USD.")
-    String product;
-
-    @Option(
-            names = "--field",
-            paramLabel = "NAME=COLUMN",
-            description = {
-                "Read a logical field from a column of another name; repeatable."
-                        + " NAME is one of product, time, bid, bid_qty, ask, ask_qty, price,"
-                        + " size, side; COLUMN may list alternatives as a|b."
-            })
-    List<String> fields = new ArrayList<>();
+    @Mixin RecordingOptions recordingOptions = new RecordingOptions();
 
     @Option(
             names = {"-q", "--quiet"},
@@ -124,18 +111,15 @@ public class FeaturesCommand implements Callable<Integer> {
     private int run(PrintWriter err) {
         FieldMapping mapping;
         try {
-            mapping = FieldMapping.parse(fields, product);
+            mapping = recordingOptions.mapping();
         } catch (IllegalArgumentException e) {
             return usageError(err, e.getMessage());
         }
-        long totalBytes = 0;
-        for (Path recording : recordings) {
-            String problem = unreadable(recording);
-            if (problem != null) {
-                return usageError(err, "cannot read recording " + recording + ": " + problem);
-            }
-            totalBytes += sizeOf(recording);
+        String unreadable = RecordingOptions.firstUnreadable(recordings);
+        if (unreadable != null) {
+            return usageError(err, unreadable);
         }
+        long totalBytes = RecordingOptions.totalBytes(recordings);
         String outProblem = unusableOutput(out);
         if (outProblem != null) {
             return usageError(err, "cannot write " + out + ": " + outProblem);
@@ -262,20 +246,6 @@ public class FeaturesCommand implements Callable<Integer> {
         return EXIT_USAGE;
     }
 
-    /** Why a recording cannot be read, or null if it can. */
-    private static String unreadable(Path file) {
-        if (!Files.exists(file)) {
-            return "no such file";
-        }
-        if (Files.isDirectory(file)) {
-            return "is a directory";
-        }
-        if (!Files.isReadable(file)) {
-            return "permission denied";
-        }
-        return null;
-    }
-
     /** Why the output path cannot be written, or null if it may be. */
     private String unusableOutput(Path file) {
         if (Files.isDirectory(file)) {
@@ -293,14 +263,6 @@ public class FeaturesCommand implements Callable<Integer> {
             }
         }
         return null;
-    }
-
-    private static long sizeOf(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0; // Progress then shows less than 100%; reading reports the real problem.
-        }
     }
 
     private static String describe(Exception e) {

@@ -9,7 +9,6 @@ import dev.cvd.market.RawEventCodec;
 import dev.cvd.market.Topics;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -88,17 +88,7 @@ public class ReplayCommand implements Callable<Integer> {
             description = "Topic of undecodable lines (default: ${DEFAULT-VALUE}).")
     String dlqTopic;
 
-    @Option(
-            names = "--product",
-            paramLabel = "ID",
-            description = "Product id of flat rows that carry none, e.g. BTC-USD.")
-    String product;
-
-    @Option(
-            names = "--field",
-            paramLabel = "NAME=COLUMN",
-            description = "Read a logical field from a column of another name; repeatable.")
-    List<String> fields = new ArrayList<>();
+    @Mixin RecordingOptions recordingOptions = new RecordingOptions();
 
     @Option(
             names = {"-q", "--quiet"},
@@ -120,19 +110,17 @@ public class ReplayCommand implements Callable<Integer> {
         FieldMapping mapping;
         try {
             factor = Replay.parseSpeed(speed);
-            mapping = FieldMapping.parse(fields, product);
+            mapping = recordingOptions.mapping();
         } catch (IllegalArgumentException e) {
             err.println(NAME + ": " + e.getMessage());
             return 2;
         }
-        long totalBytes = 0;
-        for (Path f : recordings) {
-            if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
-                err.println(NAME + ": cannot read recording " + f);
-                return 2;
-            }
-            totalBytes += f.toFile().length();
+        String unreadable = RecordingOptions.firstUnreadable(recordings);
+        if (unreadable != null) {
+            err.println(NAME + ": " + unreadable);
+            return 2;
         }
+        long totalBytes = RecordingOptions.totalBytes(recordings);
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         Map<String, Long> failures = new ConcurrentHashMap<>();
