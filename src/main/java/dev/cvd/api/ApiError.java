@@ -1,5 +1,6 @@
 package dev.cvd.api;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -12,6 +13,7 @@ import org.jboss.resteasy.reactive.RestResponse;
  * @param error what is wrong and, when it helps, how to fix it
  * @param status the HTTP status code
  */
+@RegisterForReflection
 @Schema(name = "Error", description = "An error answer")
 public record ApiError(
         @Schema(

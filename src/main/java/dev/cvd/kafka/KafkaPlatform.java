@@ -1,6 +1,7 @@
 package dev.cvd.kafka;
 
 import dev.cvd.market.Topics;
+import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,6 +52,12 @@ public class KafkaPlatform {
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
         boolean startEmbedded = settings.embedded().enabled().orElse(configuredServers.isEmpty());
+        if (startEmbedded && ImageMode.current() == ImageMode.NATIVE_RUN) {
+            throw new IllegalStateException(
+                    "the embedded Kafka broker is not part of the native executable: set"
+                            + " kafka.bootstrap.servers (KAFKA_BOOTSTRAP_SERVERS) to a Kafka"
+                            + " cluster");
+        }
         if (startEmbedded) {
             long t0 = System.nanoTime();
             embedded =

@@ -3,6 +3,8 @@ package dev.cvd.scoring.stage;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.cvd.market.EventTime;
+import dev.cvd.scoring.ModelMeta;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * One prediction of the stream, as it travels on {@code ticks.predictions} (see {@link
@@ -17,6 +19,9 @@ import dev.cvd.market.EventTime;
  * @param modelVersion version of the model that scored the row
  * @param modelName name of the model that scored the row
  */
+// Both go through plain ObjectMappers (PredictionCodec, ModelMeta.read), outside Quarkus REST; the
+// native executable needs them registered, and ModelMeta's package stays free of Quarkus.
+@RegisterForReflection(targets = {Prediction.class, ModelMeta.class})
 @JsonPropertyOrder({
     "v",
     "product_id",
