@@ -2,6 +2,10 @@ package dev.cvd.cli;
 
 import dev.cvd.features.FeatureContract;
 import dev.cvd.ingest.FieldMapping;
+import dev.cvd.registry.MlflowClient;
+import dev.cvd.registry.MlflowConfig;
+import dev.cvd.registry.MlflowException;
+import dev.cvd.registry.ModelRegistrar;
 import dev.cvd.training.BinaryMetrics;
 import dev.cvd.training.ChronologicalSplit;
 import dev.cvd.training.Dataset;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import picocli.CommandLine.Command;
@@ -32,6 +37,11 @@ import picocli.CommandLine.Spec;
  * <p>A plain picocli command with no injected state: tests run it with {@code new CommandLine(new
  * TrainCommand()).execute(...)}. Exit codes: 0 done, 1 XGBoost or the output failed, 2 bad
  * arguments or unusable data (one line on stderr).
+ *
+ * <p>With an MLflow tracking server ({@code --tracking-uri}, {@code cvd.mlflow.tracking-uri} or
+ * {@code MLFLOW_TRACKING_URI}), the run is recorded there (parameters, metrics, tags, the bundle
+ * under the run's {@code bundle} artifacts) and, with {@code --register}, registered as a new
+ * version whose alias moves by the champion rule of {@link ModelRegistrar}.
  */
 @Command(
         name = "train",
@@ -47,7 +57,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
-            "1:training or writing the bundle failed",
+            "1:training, writing the bundle or recording it in MLflow failed",
             "2:bad arguments or unusable data (no labelled rows, too few spikes in a split)"
         })
 public class TrainCommand implements Callable<Integer> {
@@ -206,6 +216,46 @@ public class TrainCommand implements Callable<Integer> {
     List<String> fields = new ArrayList<>();
 
     @Option(
+            names = "--tracking-uri",
+            paramLabel = "URL",
+            description =
+                    "MLflow tracking server to record the run in; default: cvd.mlflow.tracking-uri,"
+                            + " else MLFLOW_TRACKING_URI, else no tracking. Credentials from"
+                            + " MLFLOW_TRACKING_USERNAME/PASSWORD or MLFLOW_TRACKING_TOKEN.")
+    String trackingUri;
+
+    @Option(
+            names = "--experiment",
+            paramLabel = "NAME",
+            defaultValue = "cvd",
+            description = "MLflow experiment, created if missing (default: ${DEFAULT-VALUE}).")
+    String experiment;
+
+    @Option(
+            names = "--register",
+            paramLabel = "NAME",
+            arity = "0..1",
+            fallbackValue = ModelRegistrar.DEFAULT_MODEL,
+            description =
+                    "Register the bundle as a new version of this registered model (default name:"
+                            + " ${FALLBACK-VALUE}; write --register=NAME before the inputs).")
+    String register;
+
+    @Option(
+            names = "--alias",
+            paramLabel = "ALIAS",
+            defaultValue = ModelRegistrar.DEFAULT_ALIAS,
+            description =
+                    "Alias moved to the new version when its validation PR-AUC beats the current"
+                            + " one's (default: ${DEFAULT-VALUE}).")
+    String alias;
+
+    @Option(
+            names = "--promote",
+            description = "Move the alias to the new version whatever the scores.")
+    boolean promote;
+
+    @Option(
             names = {"-q", "--quiet"},
             description = "No progress and no summary; errors still reported.")
     boolean quiet;
@@ -249,6 +299,18 @@ public class TrainCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             return usage(err, "--out " + out + " is a file, not a folder");
         }
+        Optional<MlflowConfig> tracking;
+        try {
+            tracking = MlflowConnection.resolve(trackingUri);
+        } catch (IllegalArgumentException e) {
+            return usage(err, e.getMessage());
+        }
+        if (tracking.isEmpty() && (register != null || promote)) {
+            return usage(
+                    err,
+                    "--register and --promote need an MLflow tracking server: --tracking-uri,"
+                            + " cvd.mlflow.tracking-uri or MLFLOW_TRACKING_URI");
+        }
         String modelName =
                 name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
         long start = System.nanoTime();
@@ -282,6 +344,9 @@ public class TrainCommand implements Callable<Integer> {
             if (!quiet) {
                 summary(err, data, outcome, (System.nanoTime() - start) / 1e9);
             }
+            if (tracking.isPresent()) {
+                return track(err, new MlflowClient(tracking.get()), outcome);
+            }
             return 0;
         } catch (DatasetException e) {
             return usage(err, e.getMessage());
@@ -292,6 +357,58 @@ public class TrainCommand implements Callable<Integer> {
             err.println(NAME + ": " + firstLine(String.valueOf(e.getMessage())));
             return 1;
         }
+    }
+
+    private int track(PrintWriter err, MlflowClient client, TrainingRun.Outcome outcome) {
+        TrainingTracker.Result r;
+        try {
+            r =
+                    TrainingTracker.track(
+                            client,
+                            experiment,
+                            out,
+                            outcome,
+                            inputs.stream().map(Path::toString).toList(),
+                            command(),
+                            register == null && !promote
+                                    ? null
+                                    : new TrainingTracker.Registration(
+                                            register == null
+                                                    ? ModelRegistrar.DEFAULT_MODEL
+                                                    : register,
+                                            alias,
+                                            promote));
+        } catch (MlflowException e) {
+            err.println(
+                    NAME
+                            + ": the bundle is in "
+                            + out
+                            + " but recording it in MLflow failed: "
+                            + firstLine(e.getMessage()));
+            return 1;
+        }
+        if (!quiet) {
+            err.printf(
+                    Locale.ROOT,
+                    "  MLflow %s: experiment %s, run %s%n",
+                    client.config().displayUri(),
+                    experiment,
+                    r.run().runId());
+            ModelRegistrar.Outcome reg = r.registration();
+            if (reg != null) {
+                err.printf(
+                        Locale.ROOT,
+                        "  registered %s version %s; %s %s (%s)%n",
+                        reg.version().name(),
+                        reg.version().version(),
+                        alias,
+                        reg.promoted()
+                                ? "-> version " + reg.version().version()
+                                : "stays on version " + reg.previousChampion(),
+                        reg.reason());
+            }
+        }
+        return 0;
     }
 
     private void summary(PrintWriter err, Dataset data, TrainingRun.Outcome o, double seconds) {

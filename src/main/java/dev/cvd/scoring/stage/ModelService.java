@@ -11,13 +11,17 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +39,13 @@ import org.jboss.logging.Logger;
  * bundle whose evaluator scores a probe row) before it is swapped in with one atomic reference
  * write; a bundle that fails leaves the serving model in place and is recorded as the last reload
  * failure. With no valid bundle at start the service still starts and says why it has no model.
+ *
+ * <p>With {@code cvd.scoring.model-uri} set, the bundle comes from a {@link BundleSource} (the
+ * model registry) instead: asked at start and every {@code cvd.scoring.registry-interval}, it names
+ * a local folder (a cached registry version), which is loaded through the same validated path and
+ * swapped in when it is a different folder or its files changed. When the source cannot be asked,
+ * the model that serves (or the last cached bundle, at start) serves on and {@link
+ * #degradedReason()} says why; with nothing cached there is no model and the reason says so.
  *
  * <p>Scoring calls take a reference-counted lease on the serving model, so a model swapped out is
  * closed only after the last call that was using it returns (the pure-Java evaluator holds no
@@ -58,23 +69,80 @@ public class ModelService {
     private final ScoringSettings settings;
     private final MeterRegistry registry;
     private final Path directory;
+    private final BundleSource source;
+    private final Duration sourceInterval;
     private final AtomicReference<Served> current = new AtomicReference<>();
     private final Object loadLock = new Object();
 
     private volatile String noModelReason;
     private volatile ReloadFailure lastFailure;
     private volatile String seenFingerprint;
+    private volatile String degraded;
     private Gauge infoGauge;
     private ScheduledExecutorService poller;
 
+    /** A service that serves the bundle folder of {@link ScoringSettings#modelDir()}. */
     public ModelService(ScoringSettings settings, MeterRegistry registry) {
+        this(settings, registry, (BundleSource) null, (Duration) null);
+    }
+
+    /**
+     * A service that serves the bundle folder, or the source's bundles when {@code
+     * cvd.scoring.model-uri} is set.
+     */
+    @Inject
+    ModelService(
+            ScoringSettings settings,
+            MeterRegistry registry,
+            ModelSourceSettings sourceSettings,
+            Instance<BundleSource> sources) {
+        this(
+                settings,
+                registry,
+                sourceSettings.modelUri().isPresent() ? source(sourceSettings, sources) : null,
+                sourceSettings.registryInterval());
+    }
+
+    /**
+     * @param source where bundles come from, or null to serve the folder of {@link
+     *     ScoringSettings#modelDir()}
+     * @param sourceInterval how often the source is asked, when there is one
+     */
+    public ModelService(
+            ScoringSettings settings,
+            MeterRegistry registry,
+            BundleSource source,
+            Duration sourceInterval) {
         this.settings = settings;
         this.registry = registry;
         this.directory = Path.of(settings.modelDir());
+        this.source = source;
+        this.sourceInterval = sourceInterval;
         this.noModelReason =
-                settings.enabled()
-                        ? "no model loaded yet from " + directory
-                        : "scoring is disabled in this instance (cvd.scoring.enabled=false)";
+                !settings.enabled()
+                        ? "scoring is disabled in this instance (cvd.scoring.enabled=false)"
+                        : source != null
+                                ? "no model fetched yet from " + source.describe()
+                                : "no model loaded yet from " + directory;
+    }
+
+    private static BundleSource source(ModelSourceSettings settings, Instance<BundleSource> all) {
+        String uri = settings.modelUri().orElseThrow();
+        if (all.isResolvable()) {
+            return all.get();
+        }
+        return new BundleSource() {
+            @Override
+            public String describe() {
+                return uri;
+            }
+
+            @Override
+            public Fetch fetch() {
+                return Fetch.unavailable(
+                        "cvd.scoring.model-uri " + uri + ": no model registry client available");
+            }
+        };
     }
 
     @PostConstruct
@@ -87,12 +155,20 @@ public class ModelService {
                 reloads(result, trigger);
             }
         }
-        seenFingerprint = fingerprint(directory);
-        ReloadOutcome first = load(STARTUP);
-        if (!first.loaded()) {
+        ReloadOutcome first;
+        if (source != null) {
+            first = sync(STARTUP, true);
+        } else {
+            seenFingerprint = fingerprint(directory);
+            first = load(STARTUP, directory, null);
+        }
+        if (!first.loaded() && !hasModel()) {
             LOG.warnf("serving no model: %s", first.error());
         }
-        long interval = Math.max(10, settings.reloadInterval().toMillis());
+        long interval =
+                Math.max(
+                        10,
+                        (source != null ? sourceInterval : settings.reloadInterval()).toMillis());
         poller =
                 Executors.newSingleThreadScheduledExecutor(
                         r -> {
@@ -156,11 +232,36 @@ public class ModelService {
         Served s = current.get();
         return new ModelStatus(
                 settings.enabled(),
-                directory.toString(),
+                s != null
+                        ? s.directory.toString()
+                        : source != null ? source.describe() : directory.toString(),
                 s == null ? null : s.bundle.meta(),
                 s == null ? null : s.loadedAt,
                 s == null ? noModelReason : null,
                 lastFailure);
+    }
+
+    /**
+     * @return what the model comes from when it is not the folder, {@code models:/NAME@ALIAS} for
+     *     example
+     */
+    public Optional<String> source() {
+        return source == null ? Optional.empty() : Optional.of(source.describe());
+    }
+
+    /**
+     * @return what the source says the serving folder holds (the registry version), or null
+     */
+    public String sourceLabel() {
+        Served s = current.get();
+        return s == null ? null : s.label;
+    }
+
+    /**
+     * @return why the serving model may be stale (the source could not be asked), or null
+     */
+    public String degradedReason() {
+        return hasModel() ? degraded : null;
     }
 
     // ---- loading ----
@@ -176,23 +277,74 @@ public class ModelService {
         if (!settings.enabled()) {
             return ReloadOutcome.failed(null, null, noModelReason);
         }
-        return load(trigger);
+        return source != null ? sync(trigger, true) : load(trigger, directory, null);
     }
 
     /** Reloads when the folder changed since the last look; runs on the poller thread. */
     void poll() {
         try {
+            if (source != null) {
+                sync(POLL, false);
+                return;
+            }
             String fingerprint = fingerprint(directory);
             if (!fingerprint.equals(seenFingerprint)) {
                 seenFingerprint = fingerprint;
-                load(POLL);
+                load(POLL, directory, null);
             }
         } catch (RuntimeException e) {
             LOG.errorf("model reload poll failed: %s", e.toString());
         }
     }
 
-    private ReloadOutcome load(String trigger) {
+    /**
+     * Asks the source and loads the folder it names when it differs from the last one seen (a new
+     * folder, or changed files), or always when forced.
+     */
+    private ReloadOutcome sync(String trigger, boolean force) {
+        synchronized (loadLock) {
+            BundleSource.Fetch fetch;
+            try {
+                fetch = source.fetch();
+            } catch (RuntimeException e) {
+                fetch = BundleSource.Fetch.unavailable(source.describe() + ": " + e);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                // Shutting down: what the source said while interrupted means nothing.
+                Served s = current.get();
+                ModelMeta m = s == null ? null : s.bundle.meta();
+                return ReloadOutcome.failed(m, m, "interrupted");
+            }
+            Served before = current.get();
+            ModelMeta serving = before == null ? null : before.bundle.meta();
+            String wasDegraded = degraded;
+            degraded = fetch.problem();
+            if (fetch.problem() != null && !fetch.problem().equals(wasDegraded)) {
+                LOG.warnf("model source %s: %s", source.describe(), fetch.problem());
+            } else if (fetch.problem() == null && wasDegraded != null) {
+                LOG.infof("model source %s answers again", source.describe());
+            }
+            if (fetch.directory() == null) {
+                if (before == null) {
+                    noModelReason = fetch.problem();
+                }
+                return ReloadOutcome.failed(serving, serving, fetch.problem());
+            }
+            String seen = fetch.directory() + "|" + fingerprint(fetch.directory());
+            if (!force && seen.equals(seenFingerprint)) {
+                return before != null && before.directory.equals(fetch.directory())
+                        ? ReloadOutcome.loaded(serving, serving)
+                        : ReloadOutcome.failed(
+                                serving,
+                                serving,
+                                lastFailure == null ? "unchanged" : lastFailure.reason());
+            }
+            seenFingerprint = seen;
+            return load(trigger, fetch.directory(), fetch.label());
+        }
+    }
+
+    private ReloadOutcome load(String trigger, Path directory, String label) {
         synchronized (loadLock) {
             Served before = current.get();
             ModelMeta previous = before == null ? null : before.bundle.meta();
@@ -201,12 +353,12 @@ public class ModelService {
                 bundle = ModelBundle.load(directory);
                 validate(bundle);
             } catch (InvalidModelException e) {
-                return refuse(trigger, previous, e.getMessage());
+                return refuse(trigger, directory, previous, e.getMessage());
             } catch (RuntimeException e) {
                 // A bundle the loader did not foresee; still a refusal, never a crash.
-                return refuse(trigger, previous, "cannot load " + directory + ": " + e);
+                return refuse(trigger, directory, previous, "cannot load " + directory + ": " + e);
             }
-            Served next = new Served(bundle, Instant.now());
+            Served next = new Served(bundle, Instant.now(), directory, label);
             Served old = current.getAndSet(next);
             noModelReason = null;
             lastFailure = null;
@@ -223,7 +375,8 @@ public class ModelService {
         }
     }
 
-    private ReloadOutcome refuse(String trigger, ModelMeta previous, String reason) {
+    private ReloadOutcome refuse(
+            String trigger, Path directory, ModelMeta previous, String reason) {
         lastFailure = new ReloadFailure(reason, Instant.now(), trigger);
         if (previous == null) {
             noModelReason = reason;
@@ -338,11 +491,15 @@ public class ModelService {
 
         final ModelBundle bundle;
         final Instant loadedAt;
+        final Path directory;
+        final String label;
         private final AtomicInteger refs = new AtomicInteger(1);
 
-        Served(ModelBundle bundle, Instant loadedAt) {
+        Served(ModelBundle bundle, Instant loadedAt, Path directory, String label) {
             this.bundle = bundle;
             this.loadedAt = loadedAt;
+            this.directory = directory;
+            this.label = label;
         }
 
         boolean tryAcquire() {
