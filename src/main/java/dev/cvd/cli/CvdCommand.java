@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             FeaturesCommand.class,
             TrainCommand.class,
-            EvaluateCommand.class
+            EvaluateCommand.class,
+            RecordCommand.class,
+            ModelsCommand.class
         })
 public class CvdCommand {}

@@ -1,6 +1,8 @@
 package dev.cvd.cli;
 
 import dev.cvd.ingest.Replay;
+import dev.cvd.ingest.live.CoinbaseSettings;
+import dev.cvd.ingest.live.CoinbaseSource;
 import dev.cvd.ingest.stage.IngestSettings;
 import dev.cvd.ingest.stage.ReplayService;
 import dev.cvd.kafka.KafkaPlatform;
@@ -56,14 +58,32 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--loop", description = "Replay the recordings again and again.")
     Boolean loop;
 
+    @Option(
+            names = "--products",
+            paramLabel = "ID",
+            split = ",",
+            description =
+                    "Products the coinbase source subscribes to (default: cvd.coinbase.products,"
+                            + " BTC-USD,ETH-USD).")
+    List<String> products;
+
     private final ReplayService replay;
+    private final CoinbaseSource coinbase;
+    private final CoinbaseSettings coinbaseSettings;
     private final IngestSettings settings;
     private final KafkaPlatform kafka;
     private final Config config;
 
     public ServeCommand(
-            ReplayService replay, IngestSettings settings, KafkaPlatform kafka, Config config) {
+            ReplayService replay,
+            CoinbaseSource coinbase,
+            CoinbaseSettings coinbaseSettings,
+            IngestSettings settings,
+            KafkaPlatform kafka,
+            Config config) {
         this.replay = replay;
+        this.coinbase = coinbase;
+        this.coinbaseSettings = coinbaseSettings;
         this.settings = settings;
         this.kafka = kafka;
         this.config = config;
@@ -74,13 +94,25 @@ public class ServeCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         String src = source != null ? source : settings.source();
         String ingest = "off in this instance";
-        if (settings.enabled()) {
+        if (settings.enabled() && src.equals("coinbase")) {
+            List<String> ids = products != null ? products : coinbaseSettings.products();
+            if (ids.isEmpty() || ids.stream().anyMatch(String::isBlank)) {
+                err.println("cvd serve: --products needs at least one product id");
+                return 2;
+            }
+            coinbase.start(ids);
+            ingest =
+                    "live from "
+                            + coinbaseSettings.url()
+                            + " "
+                            + ids
+                            + coinbaseSettings
+                                    .recordDir()
+                                    .map(d -> ", recording frames to " + d)
+                                    .orElse("");
+        } else if (settings.enabled()) {
             if (!src.equals("replay")) {
-                err.println(
-                        "cvd serve: --source "
-                                + src
-                                + " is not available: the live Coinbase source is not built yet;"
-                                + " use --source replay");
+                err.println("cvd serve: unknown --source " + src + " (use replay or coinbase)");
                 return 2;
             }
             List<Path> files =

@@ -19,6 +19,7 @@ import dev.cvd.market.BookUpdate;
 import dev.cvd.market.EventTime;
 import dev.cvd.market.MarketEvent;
 import dev.cvd.market.Quote;
+import dev.cvd.market.SegmentBreak;
 import dev.cvd.market.Side;
 import dev.cvd.market.Trade;
 import java.util.HashMap;
@@ -108,7 +109,10 @@ public final class FeatureEngine {
         return rowMid;
     }
 
-    /** Dispatches one event to {@link #onQuote}, {@link #onTrade} or {@link #onBookUpdate}. */
+    /**
+     * Dispatches one event to {@link #onQuote}, {@link #onTrade}, {@link #onBookUpdate} or {@link
+     * #breakSegment}.
+     */
     public void accept(MarketEvent event, FeatureRowSink sink) {
         if (event instanceof Quote q) {
             onQuote(q.productId(), q.timeMicros(), q.bid(), q.bidQty(), q.ask(), q.askQty(), sink);
@@ -116,6 +120,20 @@ public final class FeatureEngine {
             onTrade(t.productId(), t.timeMicros(), t.price(), t.size(), t.side());
         } else if (event instanceof BookUpdate b) {
             onBookUpdate(b.productId(), b.timeMicros());
+        } else if (event instanceof SegmentBreak s) {
+            breakSegment(s.productId());
+        }
+    }
+
+    /**
+     * Ends the product's current segment: events were lost (a {@link SegmentBreak}), so the next
+     * valid quote starts a new segment, as after a gap longer than G, whatever its time. The clamp
+     * state is kept; a product without state is left alone.
+     */
+    public void breakSegment(String productId) {
+        ProductState p = products.get(productId);
+        if (p != null) {
+            p.inSegment = false;
         }
     }
 

@@ -7,7 +7,7 @@ package dev.cvd.market;
  * timestamp when the source message carries one, otherwise the receive time of the recording, or
  * {@link EventTime#UNKNOWN} when neither exists.
  */
-public sealed interface MarketEvent permits Quote, Trade, BookUpdate {
+public sealed interface MarketEvent permits Quote, Trade, BookUpdate, SegmentBreak {
 
     /** The product, for example {@code BTC-USD}. */
     String productId();

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
  * {"v":1,"type":"quote","product_id":"BTC-USD","time_us":1764607486123456,"bid":91000.5,"bid_qty":0.12,"ask":91000.51,"ask_qty":0.3}
  * {"v":1,"type":"trade","product_id":"BTC-USD","time_us":1764607486123456,"price":91000.5,"size":0.001,"side":"buy"}
  * {"v":1,"type":"book","product_id":"BTC-USD","time_us":1764607486123456,"side":"bid","price":91000.5,"size":0.0}
+ * {"v":1,"type":"gap","product_id":"BTC-USD","time_us":1764607486123456}
  * </pre>
  *
  * <p>{@code time_us} is UTC microseconds since the epoch; {@code null} when unknown. A missing
@@ -61,6 +62,9 @@ public final class RawEventCodec {
                 g.writeStringField("side", b.side() == BookSide.BID ? "bid" : "ask");
                 number(g, "price", b.price());
                 number(g, "size", b.size());
+            } else if (event instanceof SegmentBreak s) {
+                g.writeStringField("type", "gap");
+                head(g, s);
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -160,6 +164,7 @@ public final class RawEventCodec {
             case "quote" -> new Quote(product, time, bid, bidQty, ask, askQty);
             case "trade" -> new Trade(product, time, price, size, tradeSide(side));
             case "book" -> new BookUpdate(product, time, bookSide(side), price, size);
+            case "gap" -> new SegmentBreak(product, time);
             default -> throw new WireFormatException("unknown_type", "type " + type);
         };
     }

@@ -34,6 +34,22 @@ class RawEventCodecTest {
                 .isEqualTo(
                         "{\"v\":1,\"type\":\"book\",\"product_id\":\"BTC-USD\",\"time_us\":null,"
                                 + "\"side\":\"ask\",\"price\":91001.0,\"size\":0.0}");
+        assertThat(RawEventCodec.encode(new SegmentBreak("ETH-USD", 1764607486123456L)))
+                .isEqualTo(
+                        "{\"v\":1,\"type\":\"gap\",\"product_id\":\"ETH-USD\",\"time_us\":1764607486123456}");
+    }
+
+    @Test
+    void aSegmentBreakRoundTripsAndNeedsAProduct() {
+        for (MarketEvent e :
+                List.of(
+                        new SegmentBreak("BTC-USD", 1764607486123456L),
+                        new SegmentBreak("BTC-USD", EventTime.UNKNOWN))) {
+            assertThat(RawEventCodec.decode(RawEventCodec.encode(e))).isEqualTo(e);
+        }
+        assertThatThrownBy(() -> RawEventCodec.decode("{\"v\":1,\"type\":\"gap\",\"time_us\":1}"))
+                .isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("product_id");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.cvd.market.EventTime;
 import dev.cvd.market.MarketEvent;
 import dev.cvd.market.Quote;
 import dev.cvd.market.RawEventCodec;
+import dev.cvd.market.SegmentBreak;
 import dev.cvd.market.Topics;
 import dev.cvd.market.Trade;
 import io.micrometer.core.instrument.Counter;
@@ -242,8 +243,10 @@ public class ReplayService {
         if (e instanceof Trade tr) {
             return new Trade(tr.productId(), t, tr.price(), tr.size(), tr.side());
         }
-        BookUpdate b = (BookUpdate) e;
-        return new BookUpdate(b.productId(), t, b.side(), b.price(), b.size());
+        if (e instanceof BookUpdate b) {
+            return new BookUpdate(b.productId(), t, b.side(), b.price(), b.size());
+        }
+        return new SegmentBreak(e.productId(), t);
     }
 
     /** Stops the replay, then waits for its in-flight events (before the connectors close). */
