@@ -153,7 +153,8 @@ class PipelineTest {
         assertThat(metrics)
                 .contains("cvd_events_in_total{stage=\"features\"}")
                 .contains("cvd_events_rejected_total{reason=\"invalid_quote\",stage=\"features\"}")
-                .contains("kafka_consumer_fetch_manager_records_lag_max");
+                .contains("kafka_consumer_fetch_manager_records_lag_max")
+                .contains("cvd_tick_to_feature_seconds{quantile=\"0.99\"}");
     }
 
     static List<FeatureRow> offlineRows(Path recording) throws Exception {

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -62,6 +63,7 @@ public class FeaturesStage {
     private final MeterRegistry registry;
     private final Counter eventsIn;
     private final Counter rowsOut;
+    private final Timer tickToFeature;
     private final ExecutorService worker;
     private final ScheduledExecutorService roller;
     private final Optional<FeatureStore> store;
@@ -79,6 +81,14 @@ public class FeaturesStage {
         this.registry = registry;
         this.eventsIn = registry.counter("cvd.events.in", "stage", "features");
         this.rowsOut = registry.counter("cvd.events.out", "stage", "features");
+        this.tickToFeature =
+                Timer.builder("cvd.tick.to.feature")
+                        .description(
+                                "From a raw event's publication on ticks.raw to its feature row"
+                                        + " (millisecond resolution)")
+                        .publishPercentiles(0.5, 0.99)
+                        .publishPercentileHistogram()
+                        .register(registry);
         for (String reason : ENGINE_REASONS) {
             FunctionCounter.builder(
                             "cvd.events.rejected", this, stage -> stage.engineRejections(reason))
@@ -135,10 +145,9 @@ public class FeaturesStage {
             in.nack(e);
             return null;
         }
-        int partition =
-                in.getMetadata(IncomingKafkaRecordMetadata.class)
-                        .map(IncomingKafkaRecordMetadata::getPartition)
-                        .orElse(0);
+        var kafka = in.getMetadata(IncomingKafkaRecordMetadata.class);
+        int partition = kafka.map(IncomingKafkaRecordMetadata::getPartition).orElse(0);
+        long publishedMillis = kafka.map(m -> m.getTimestamp().toEpochMilli()).orElse(-1L);
         eventsIn.increment();
         String json;
         String product;
@@ -169,6 +178,12 @@ public class FeaturesStage {
             storeRow(engine.rowMid());
         }
         rowsOut.increment();
+        if (publishedMillis > 0) {
+            // From the ingest's send (the record's CreateTime) to the row ready to send.
+            tickToFeature.record(
+                    Math.max(0, System.currentTimeMillis() - publishedMillis),
+                    TimeUnit.MILLISECONDS);
+        }
         Metadata metadata =
                 Metadata.of(OutgoingKafkaRecordMetadata.<String>builder().withKey(product).build());
         return Message.of(json, metadata).withAck(in::ack).withNack(in::nack);

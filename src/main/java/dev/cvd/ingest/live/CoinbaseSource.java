@@ -12,11 +12,13 @@ import dev.cvd.market.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.websockets.next.WebSocketClientConnection;
 import io.quarkus.websockets.next.WebSocketConnector;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -27,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +107,7 @@ public class CoinbaseSource {
     private final CoinbaseSettings settings;
     private final IngestSettings ingest;
     private final FeedProcessor processor;
+    private final List<Meter> meters = new ArrayList<>();
     private final Semaphore inFlight;
     private final BlockingQueue<Item> queue;
     private final Counter eventsIn;
@@ -154,48 +158,75 @@ public class CoinbaseSource {
         this.processor = new FeedProcessor(new Publisher());
         this.eventsIn = registry.counter("cvd.events.in", "stage", "ingest");
         this.eventsOut = registry.counter("cvd.events.out", "stage", "ingest");
-        Gauge.builder("cvd.coinbase.connected", this, s -> s.connection != null ? 1 : 0)
-                .description("1 while a WebSocket connection to Coinbase is open")
-                .register(registry);
-        Gauge.builder("cvd.coinbase.subscriptions", this, s -> s.subscriptions().size())
-                .description("channels whose subscription Coinbase confirmed on this connection")
-                .register(registry);
+        // Meters bound to this instance leave with it (see close()).
+        meters.add(
+                Gauge.builder("cvd.coinbase.connected", this, s -> s.connection != null ? 1 : 0)
+                        .description("1 while a WebSocket connection to Coinbase is open")
+                        .register(registry));
+        meters.add(
+                Gauge.builder("cvd.coinbase.subscriptions", this, s -> s.subscriptions().size())
+                        .description(
+                                "channels whose subscription Coinbase confirmed on this connection")
+                        .register(registry));
         for (String ch : FRAME_CHANNELS) {
-            Gauge.builder("cvd.coinbase.last.message.age", this, s -> s.ageSeconds(ch))
-                    .tag("channel", ch)
-                    .baseUnit("seconds")
-                    .description("time since the last frame of the channel (NaN before the first)")
-                    .register(registry);
+            meters.add(
+                    Gauge.builder("cvd.coinbase.last.message.age", this, s -> s.ageSeconds(ch))
+                            .tag("channel", ch)
+                            .baseUnit("seconds")
+                            .description(
+                                    "time since the last frame of the channel (NaN before the first)")
+                            .register(registry));
         }
-        FunctionCounter.builder("cvd.coinbase.frames", processor, FeedProcessor::frames)
-                .description("frames processed")
-                .register(registry);
-        FunctionCounter.builder("cvd.coinbase.reconnects", reconnects, AtomicLong::get)
-                .description("reconnections (closed, failed, watchdog, resync limit)")
-                .register(registry);
-        FunctionCounter.builder("cvd.coinbase.watchdog.trips", watchdogTrips, AtomicLong::get)
-                .register(registry);
-        FunctionCounter.builder("cvd.coinbase.sequence.gaps", processor, FeedProcessor::gaps)
-                .description("sequence_num gaps detected")
-                .register(registry);
-        FunctionCounter.builder("cvd.coinbase.sequence.missing", processor, FeedProcessor::missing)
-                .description("frames lost in sequence gaps")
-                .register(registry);
-        FunctionCounter.builder("cvd.coinbase.sequence.stale", processor, FeedProcessor::stale)
-                .description("repeated sequence numbers dropped")
-                .register(registry);
-        FunctionCounter.builder("cvd.coinbase.resyncs", resyncs, AtomicLong::get)
-                .description("level-2 resyncs requested")
-                .register(registry);
-        FunctionCounter.builder("cvd.coinbase.crossed", processor, FeedProcessor::crossed)
-                .description("crossed books detected")
-                .register(registry);
-        FunctionCounter.builder("cvd.coinbase.dlq", dlqCount, AtomicLong::get)
-                .description("frames sent to ticks.dlq")
-                .register(registry);
-        FunctionCounter.builder("cvd.coinbase.dropped", dropped, AtomicLong::get)
-                .description("frames dropped because the processing queue was full")
-                .register(registry);
+        meters.add(
+                FunctionCounter.builder("cvd.coinbase.frames", processor, FeedProcessor::frames)
+                        .description("frames processed")
+                        .register(registry));
+        meters.add(
+                FunctionCounter.builder("cvd.coinbase.reconnects", reconnects, AtomicLong::get)
+                        .description("reconnections (closed, failed, watchdog, resync limit)")
+                        .register(registry));
+        meters.add(
+                FunctionCounter.builder(
+                                "cvd.coinbase.watchdog.trips", watchdogTrips, AtomicLong::get)
+                        .register(registry));
+        meters.add(
+                FunctionCounter.builder(
+                                "cvd.coinbase.sequence.gaps", processor, FeedProcessor::gaps)
+                        .description("sequence_num gaps detected")
+                        .register(registry));
+        meters.add(
+                FunctionCounter.builder(
+                                "cvd.coinbase.sequence.missing", processor, FeedProcessor::missing)
+                        .description("frames lost in sequence gaps")
+                        .register(registry));
+        meters.add(
+                FunctionCounter.builder(
+                                "cvd.coinbase.sequence.stale", processor, FeedProcessor::stale)
+                        .description("repeated sequence numbers dropped")
+                        .register(registry));
+        meters.add(
+                FunctionCounter.builder("cvd.coinbase.resyncs", resyncs, AtomicLong::get)
+                        .description("level-2 resyncs requested")
+                        .register(registry));
+        meters.add(
+                FunctionCounter.builder("cvd.coinbase.crossed", processor, FeedProcessor::crossed)
+                        .description("crossed books detected")
+                        .register(registry));
+        meters.add(
+                FunctionCounter.builder("cvd.coinbase.dlq", dlqCount, AtomicLong::get)
+                        .description("frames sent to ticks.dlq")
+                        .register(registry));
+        meters.add(
+                FunctionCounter.builder("cvd.coinbase.dropped", dropped, AtomicLong::get)
+                        .description("frames dropped because the processing queue was full")
+                        .register(registry));
+    }
+
+    /** Removes the meters bound to this instance, so a registry never reads a dead source. */
+    @PreDestroy
+    void removeMeters() {
+        meters.forEach(registry::remove);
+        meters.clear();
     }
 
     /**
