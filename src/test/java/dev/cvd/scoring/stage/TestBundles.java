@@ -70,8 +70,10 @@ public final class TestBundles {
             Path staging = Files.createTempDirectory(dir.getParent(), ".staging-");
             Files.write(staging.resolve("model.json"), Arrays.copyOf(model, model.length / 2));
             meta(version).write(staging.resolve(ModelMeta.FILE_NAME));
-            moveIn(staging, dir, ModelMeta.FILE_NAME);
+            // The broken model first: meta and model of different versions must never form a
+            // valid bundle that a poll could load in between.
             moveIn(staging, dir, "model.json");
+            moveIn(staging, dir, ModelMeta.FILE_NAME);
             Files.delete(staging);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
