@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Runs the service: ingest onto ticks.raw, features onto ticks.features and the Parquet"
-                    + " store, and the HTTP API (/health, /metrics).",
+                    + " store, predictions onto ticks.predictions, and the HTTP API (/predict,"
+                    + " /version, /health, /metrics).",
             "With no kafka.bootstrap.servers configured, an embedded Kafka broker runs in the"
                     + " process. By default the bundled recording is replayed.",
         })
@@ -37,8 +38,7 @@ public class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--source",
             paramLabel = "replay|coinbase",
-            description =
-                    "Where events come from (default: ${DEFAULT-VALUE} from cvd.ingest.source).")
+            description = "Where events come from (default: cvd.ingest.source, replay).")
     String source;
 
     @Option(

@@ -121,6 +121,9 @@ public final class Replay implements RecordingListener {
 
     @Override
     public void onRejected(String reason, String line) {
+        if (stopped) {
+            throw new Stopped("stopped");
+        }
         try {
             sink.rejected(reason, line);
         } catch (InterruptedException e) {

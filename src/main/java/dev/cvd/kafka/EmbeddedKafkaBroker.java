@@ -51,18 +51,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static EmbeddedKafkaBroker start(
             Path dataDir, int port, boolean cleanStart, int partitions) {
         try {
-            if (cleanStart) {
-                deleteRecursively(dataDir);
-            }
-            Files.createDirectories(dataDir);
             int clientPort = port == 0 ? freePort() : port;
             if (!isFree(clientPort)) {
                 throw new IllegalStateException(
                         "the embedded Kafka broker cannot listen on port "
                                 + clientPort
-                                + ": it is in use. Set kafka.bootstrap.servers to use the broker"
-                                + " that runs there, or cvd.kafka.embedded.port to another port");
+                                + ": it is in use (another cvd serve?). Set kafka.bootstrap.servers"
+                                + " to use the broker that runs there, or cvd.kafka.embedded.port"
+                                + " to another port");
             }
+            if (cleanStart) {
+                wipe(dataDir);
+            }
+            Files.createDirectories(dataDir);
             int controllerPort = freePort();
             Properties props = properties(dataDir, clientPort, controllerPort, partitions);
             Path file = dataDir.resolve("server.properties");
@@ -72,7 +73,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             format(file, dataDir);
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, clientPort);
             broker.server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-            broker.server.startup();
+            try {
+                broker.server.startup();
+            } catch (RuntimeException e) {
+                broker.server.shutdown();
+                broker.server.awaitShutdown();
+                throw e;
+            }
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException("embedded Kafka broker in " + dataDir, e);
@@ -169,6 +176,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Empties a broker log folder. Refuses a folder that holds anything but a broker's files, so a
+     * mistaken setting cannot delete other data.
+     */
+    private static void wipe(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        boolean empty;
+        try (Stream<Path> entries = Files.list(dir)) {
+            empty = entries.findAny().isEmpty();
+        }
+        if (!empty && !Files.exists(dir.resolve("meta.properties"))) {
+            throw new IllegalStateException(
+                    "refusing to wipe "
+                            + dir
+                            + " for the embedded Kafka broker: it is not a broker's log folder;"
+                            + " set cvd.kafka.embedded.dir to an empty or broker folder");
+        }
+        deleteRecursively(dir);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -58,6 +58,10 @@ public class KafkaPlatform {
                             + " kafka.bootstrap.servers (KAFKA_BOOTSTRAP_SERVERS) to a Kafka"
                             + " cluster");
         }
+        if (startEmbedded && settings.embedded().port() <= 0) {
+            throw new IllegalStateException(
+                    "cvd.kafka.embedded.port must be a port number: the channels connect to it");
+        }
         if (startEmbedded) {
             long t0 = System.nanoTime();
             embedded =
@@ -93,7 +97,9 @@ public class KafkaPlatform {
     /** The bootstrap servers in use. */
     public String bootstrapServers() {
         EmbeddedKafkaBroker b = embedded;
-        return b != null ? b.bootstrapServers() : configuredServers.orElse("localhost:9092");
+        return b != null
+                ? b.bootstrapServers()
+                : configuredServers.orElse("localhost:" + settings.embedded().port());
     }
 
     /** Whether the broker runs inside this process. */

@@ -34,7 +34,10 @@ public interface KafkaSettings {
          */
         Optional<Boolean> enabled();
 
-        /** Client port on localhost; {@code kafka.bootstrap.servers} defaults to localhost:9092. */
+        /**
+         * Client port on localhost; the channels connect to it when {@code kafka.bootstrap.servers}
+         * is not set.
+         */
         @WithDefault("9092")
         int port();
 

@@ -57,7 +57,7 @@ public class FeaturesStage {
                     FeatureEngine.MISSING_TIME);
 
     private final Object lock = new Object();
-    private final Map<Integer, FeatureEngine> engines = new HashMap<>();
+    private final Map<Integer, PartitionState> partitions = new HashMap<>();
     private final Map<String, Long> retiredRejections = new HashMap<>();
     private final Map<String, Long> lastEventNanos = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
@@ -151,8 +151,27 @@ public class FeaturesStage {
         eventsIn.increment();
         String json;
         String product;
+        long offset = kafka.map(IncomingKafkaRecordMetadata::getOffset).orElse(-1L);
         synchronized (lock) {
-            FeatureEngine engine = engines.computeIfAbsent(partition, p -> new FeatureEngine());
+            PartitionState state = partitions.get(partition);
+            if (state == null && kafka.isPresent()) {
+                // Still buffered after its partition was revoked: the new owner computes it.
+                in.ack();
+                return null;
+            }
+            if (state == null) {
+                state = new PartitionState(new FeatureEngine(), 0);
+                partitions.put(partition, state);
+            }
+            if (offset >= 0 && offset < state.nextOffset) {
+                // Already in the state (read back, or delivered again after a re-assignment).
+                in.ack();
+                return null;
+            }
+            if (offset >= 0) {
+                state.nextOffset = offset + 1;
+            }
+            FeatureEngine engine = state.engine;
             rowEmitted = false;
             try {
                 engine.accept(event, this::onRow);
@@ -189,6 +208,17 @@ public class FeaturesStage {
         return Message.of(json, metadata).withAck(in::ack).withNack(in::nack);
     }
 
+    /** The window state of one partition and the next offset it has not seen. */
+    private static final class PartitionState {
+        final FeatureEngine engine;
+        long nextOffset;
+
+        PartitionState(FeatureEngine engine, long nextOffset) {
+            this.engine = engine;
+            this.nextOffset = nextOffset;
+        }
+    }
+
     private void onRow(String productId, long timeMicros, double[] values) {
         rowProduct = productId;
         rowTime = timeMicros;
@@ -202,6 +232,7 @@ public class FeaturesStage {
         }
         try {
             store.get().write(rowProduct, rowTime, rowValues, mid);
+            storeFailure = null;
         } catch (RuntimeException e) {
             if (storeFailure == null) {
                 LOG.errorf("the Parquet feature store cannot write: %s", e.getMessage());
@@ -231,12 +262,16 @@ public class FeaturesStage {
         }
     }
 
-    /** Installs a rebuilt engine for a newly assigned partition. */
-    void assign(int partition, FeatureEngine rebuilt) {
+    /**
+     * Installs a rebuilt engine for a newly assigned partition.
+     *
+     * @param nextOffset the first offset the engine has not seen (the committed offset)
+     */
+    void assign(int partition, FeatureEngine rebuilt, long nextOffset) {
         synchronized (lock) {
-            FeatureEngine old = engines.put(partition, rebuilt);
+            PartitionState old = partitions.put(partition, new PartitionState(rebuilt, nextOffset));
             if (old != null) {
-                retire(old);
+                retire(old.engine);
             }
         }
     }
@@ -244,9 +279,9 @@ public class FeaturesStage {
     /** Drops the state of a partition this instance no longer owns. */
     void revoke(int partition) {
         synchronized (lock) {
-            FeatureEngine old = engines.remove(partition);
+            PartitionState old = partitions.remove(partition);
             if (old != null) {
-                retire(old);
+                retire(old.engine);
             }
         }
     }
@@ -258,8 +293,8 @@ public class FeaturesStage {
     private double engineRejections(String reason) {
         synchronized (lock) {
             long n = retiredRejections.getOrDefault(reason, 0L);
-            for (FeatureEngine e : engines.values()) {
-                n += e.rejectedByReason().getOrDefault(reason, 0L);
+            for (PartitionState p : partitions.values()) {
+                n += p.engine.rejectedByReason().getOrDefault(reason, 0L);
             }
             return n;
         }

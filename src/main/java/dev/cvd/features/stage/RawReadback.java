@@ -75,7 +75,7 @@ public class RawReadback implements KafkaConsumerRebalanceListener {
                         "rebuilt features state of %s from %d records in %d ms",
                         tp, n, (System.nanoTime() - t0) / 1_000_000);
             }
-            stage.assign(tp.partition(), engine);
+            stage.assign(tp.partition(), engine, c == null ? 0 : c.offset());
         }
     }
 

@@ -4,6 +4,7 @@ import dev.cvd.ingest.FrameRecorder;
 import dev.cvd.ingest.OrderBook;
 import dev.cvd.ingest.Reasons;
 import dev.cvd.ingest.stage.IngestSettings;
+import dev.cvd.ingest.stage.ReplayService;
 import dev.cvd.kafka.Channels;
 import dev.cvd.market.EventTime;
 import dev.cvd.market.MarketEvent;
@@ -139,10 +140,14 @@ public class CoinbaseSource {
     public CoinbaseSource(
             Instance<WebSocketConnector<CoinbaseFeedClient>> connectors,
             @Channel(Channels.RAW_OUT)
-                    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
+                    @OnOverflow(
+                            value = OnOverflow.Strategy.BUFFER,
+                            bufferSize = ReplayService.EMITTER_BUFFER)
                     Emitter<String> raw,
             @Channel(Channels.DLQ_OUT)
-                    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                    @OnOverflow(
+                            value = OnOverflow.Strategy.BUFFER,
+                            bufferSize = ReplayService.EMITTER_BUFFER)
                     Emitter<String> dlq,
             MeterRegistry registry,
             CoinbaseSettings settings,

@@ -21,6 +21,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,6 +58,10 @@ public class ReplayService {
     }
 
     private static final Logger LOG = Logger.getLogger(ReplayService.class);
+
+    /** Buffer of each emitter; never smaller than the in-flight limit, so it cannot overflow. */
+    public static final int EMITTER_BUFFER = 8192;
+
     private static final long LOOP_GAP_MICROS = 61 * EventTime.MICROS_PER_SECOND;
 
     private final Emitter<String> raw;
@@ -76,10 +81,10 @@ public class ReplayService {
 
     public ReplayService(
             @Channel(Channels.RAW_OUT)
-                    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192)
+                    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER)
                     Emitter<String> raw,
             @Channel(Channels.DLQ_OUT)
-                    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1024)
+                    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER)
                     Emitter<String> dlq,
             MeterRegistry registry,
             IngestSettings settings) {
@@ -89,6 +94,14 @@ public class ReplayService {
         this.settings = settings;
         this.eventsIn = registry.counter("cvd.events.in", "stage", "ingest");
         this.eventsOut = registry.counter("cvd.events.out", "stage", "ingest");
+        if (settings.maxInFlight() < 1 || settings.maxInFlight() > EMITTER_BUFFER) {
+            // Events and rejected lines share the limit; each emitter buffers EMITTER_BUFFER.
+            throw new IllegalArgumentException(
+                    "cvd.ingest.max-in-flight must be between 1 and "
+                            + EMITTER_BUFFER
+                            + ", got "
+                            + settings.maxInFlight());
+        }
         this.inFlight = new Semaphore(settings.maxInFlight());
     }
 
@@ -161,7 +174,13 @@ public class ReplayService {
                 for (Path file : files) {
                     source = file.getFileName().toString();
                     LOG.infof("replaying %s at speed %s", file, speed);
-                    reader.read(file, tally);
+                    try {
+                        reader.read(file, tally);
+                    } catch (IOException e) {
+                        // A damaged file (a truncated gzip) keeps the lines before the damage,
+                        // as cvd replay and cvd features do; the next file follows.
+                        LOG.warnf("%s is damaged, replayed up to the damage: %s", file, e);
+                    }
                 }
                 LOG.infof("replay pass done: %s", tally);
                 if (span[0] == Long.MAX_VALUE) {
