@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
@@ -125,7 +126,20 @@ public class ReplayCommand implements Callable<Integer> {
         AtomicLong failed = new AtomicLong();
         Map<String, Long> failures = new ConcurrentHashMap<>();
         long start = System.nanoTime();
-        try (KafkaProducer<String, String> producer = producer()) {
+        KafkaProducer<String, String> created;
+        try {
+            created = producer();
+        } catch (KafkaException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            err.println(
+                    NAME
+                            + ": bad --bootstrap-servers '"
+                            + bootstrapServers
+                            + "': "
+                            + cause.getMessage());
+            return 2;
+        }
+        try (KafkaProducer<String, String> producer = created) {
             try {
                 producer.partitionsFor(topic);
             } catch (RuntimeException e) {

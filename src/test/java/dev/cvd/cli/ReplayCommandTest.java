@@ -128,6 +128,15 @@ class ReplayCommandTest {
     }
 
     @Test
+    void aMalformedBootstrapAddressIsAOneLineErrorWithExitCode2() {
+        Run run = replay(RECORDING.toString(), "--bootstrap-servers", "no-port-here");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .startsWith("cvd replay: bad --bootstrap-servers 'no-port-here': ")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void aBadSpeedOrAMissingFileIsAOneLineErrorWithExitCode2() {
         assertThat(replay(RECORDING.toString(), "--speed", "fast"))
                 .isEqualTo(

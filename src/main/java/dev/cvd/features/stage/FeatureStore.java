@@ -110,8 +110,21 @@ public final class FeatureStore implements AutoCloseable {
     /** Closes every open file (the shutdown flush). */
     @Override
     public synchronized void close() {
-        open.values().forEach(this::finish);
+        // Every file gets its chance even if one fails; the first failure is rethrown.
+        RuntimeException first = null;
+        for (Open file : open.values()) {
+            try {
+                finish(file);
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
         open.clear();
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** A product's earlier-day file is done once a row of a later day arrives. */
