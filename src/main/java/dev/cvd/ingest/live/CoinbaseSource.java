@@ -4,13 +4,9 @@ import dev.cvd.ingest.FrameRecorder;
 import dev.cvd.ingest.OrderBook;
 import dev.cvd.ingest.Reasons;
 import dev.cvd.ingest.stage.IngestSettings;
-import dev.cvd.ingest.stage.ReplayService;
-import dev.cvd.kafka.Channels;
+import dev.cvd.ingest.stage.RawPublisher;
 import dev.cvd.market.EventTime;
 import dev.cvd.market.MarketEvent;
-import dev.cvd.market.RawEventCodec;
-import dev.cvd.market.Topics;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -18,14 +14,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.websockets.next.WebSocketClientConnection;
 import io.quarkus.websockets.next.WebSocketConnector;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import jakarta.enterprise.inject.Instance;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,20 +30,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
@@ -68,10 +54,10 @@ import org.jboss.logging.Logger;
  * <p>Threads: WebSocket callbacks (event loop) only queue frames; one processing thread ({@code
  * cvd-coinbase}) decodes, records and publishes them in order; one control thread ({@code
  * cvd-coinbase-control}) owns the connection, the subscriptions, the backoff and the watchdog.
- * Backpressure as in the replay source: at most {@link IngestSettings#maxInFlight()} records are
- * unacknowledged by Kafka; the processing thread waits beyond that while frames queue (up to {@link
- * CoinbaseSettings#queueCapacity()}, past which they are dropped, counted, and the gap repaired by
- * a resync).
+ * Backpressure through {@link RawPublisher}: at most {@link IngestSettings#maxInFlight()} records
+ * are unacknowledged by Kafka; the processing thread waits beyond that while frames queue (up to
+ * {@link CoinbaseSettings#queueCapacity()}, past which they are dropped, counted, and the gap
+ * repaired by a resync).
  */
 @ApplicationScoped
 public class CoinbaseSource {
@@ -102,17 +88,12 @@ public class CoinbaseSource {
             implements Item {}
 
     private final Instance<WebSocketConnector<CoinbaseFeedClient>> connectors;
-    private final Emitter<String> raw;
-    private final Emitter<String> dlq;
+    private final RawPublisher publisher;
     private final MeterRegistry registry;
     private final CoinbaseSettings settings;
-    private final IngestSettings ingest;
     private final FeedProcessor processor;
     private final List<Meter> meters = new ArrayList<>();
-    private final Semaphore inFlight;
     private final BlockingQueue<Item> queue;
-    private final Counter eventsIn;
-    private final Counter eventsOut;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong resyncs = new AtomicLong();
@@ -139,30 +120,15 @@ public class CoinbaseSource {
 
     public CoinbaseSource(
             Instance<WebSocketConnector<CoinbaseFeedClient>> connectors,
-            @Channel(Channels.RAW_OUT)
-                    @OnOverflow(
-                            value = OnOverflow.Strategy.BUFFER,
-                            bufferSize = ReplayService.EMITTER_BUFFER)
-                    Emitter<String> raw,
-            @Channel(Channels.DLQ_OUT)
-                    @OnOverflow(
-                            value = OnOverflow.Strategy.BUFFER,
-                            bufferSize = ReplayService.EMITTER_BUFFER)
-                    Emitter<String> dlq,
+            RawPublisher publisher,
             MeterRegistry registry,
-            CoinbaseSettings settings,
-            IngestSettings ingest) {
+            CoinbaseSettings settings) {
         this.connectors = connectors;
-        this.raw = raw;
-        this.dlq = dlq;
+        this.publisher = publisher;
         this.registry = registry;
         this.settings = settings;
-        this.ingest = ingest;
-        this.inFlight = new Semaphore(ingest.maxInFlight());
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.processor = new FeedProcessor(new Publisher());
-        this.eventsIn = registry.counter("cvd.events.in", "stage", "ingest");
-        this.eventsOut = registry.counter("cvd.events.out", "stage", "ingest");
         // Meters bound to this instance leave with it (see close()).
         meters.add(
                 Gauge.builder("cvd.coinbase.connected", this, s -> s.connection != null ? 1 : 0)
@@ -546,9 +512,7 @@ public class CoinbaseSource {
                     processor.onFrame(f.text(), f.receiveMicros(), f.receiveNanos());
                 }
             }
-            if (inFlight.tryAcquire(ingest.maxInFlight(), 10, TimeUnit.SECONDS)) {
-                inFlight.release(ingest.maxInFlight());
-            }
+            publisher.drain(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -580,63 +544,16 @@ public class CoinbaseSource {
     }
 
     private void publish(MarketEvent event) throws InterruptedException {
-        eventsIn.increment();
         Consumer<MarketEvent> t = tap;
         if (t != null) {
             t.accept(event);
         }
-        inFlight.acquire();
-        Metadata metadata =
-                Metadata.of(
-                        OutgoingKafkaRecordMetadata.<String>builder()
-                                .withKey(event.productId())
-                                .build());
-        raw.send(
-                Message.of(RawEventCodec.encode(event), metadata)
-                        .withAck(
-                                () -> {
-                                    inFlight.release();
-                                    eventsOut.increment();
-                                    return CompletableFuture.completedFuture(null);
-                                })
-                        .withNack(
-                                e -> {
-                                    inFlight.release();
-                                    registry.counter(
-                                                    "cvd.events.failed",
-                                                    "stage",
-                                                    "ingest",
-                                                    "reason",
-                                                    "kafka_send")
-                                            .increment();
-                                    LOG.warnf("publishing to %s failed: %s", Topics.RAW, e);
-                                    return CompletableFuture.completedFuture(null);
-                                }));
+        publisher.publish(event);
     }
 
     private void reject(String reason, String frame) throws InterruptedException {
         dlqCount.incrementAndGet();
-        registry.counter("cvd.events.rejected", "stage", "ingest", "reason", reason).increment();
-        inFlight.acquire();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.DLQ_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.DLQ_SOURCE_HEADER, SOURCE.getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.DLQ_STAGE_HEADER, "ingest".getBytes(StandardCharsets.UTF_8));
-        Metadata metadata =
-                Metadata.of(OutgoingKafkaRecordMetadata.builder().withHeaders(headers).build());
-        dlq.send(
-                Message.of(frame, metadata)
-                        .withAck(
-                                () -> {
-                                    inFlight.release();
-                                    return CompletableFuture.completedFuture(null);
-                                })
-                        .withNack(
-                                e -> {
-                                    inFlight.release();
-                                    LOG.warnf("publishing to %s failed: %s", Topics.DLQ, e);
-                                    return CompletableFuture.completedFuture(null);
-                                }));
+        publisher.reject(reason, frame, SOURCE);
     }
 
     private static String clip(String s) {

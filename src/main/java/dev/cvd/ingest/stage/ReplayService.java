@@ -4,46 +4,29 @@ import dev.cvd.ingest.FieldMapping;
 import dev.cvd.ingest.RecordingReader;
 import dev.cvd.ingest.RejectTally;
 import dev.cvd.ingest.Replay;
-import dev.cvd.kafka.Channels;
 import dev.cvd.market.BookUpdate;
 import dev.cvd.market.EventTime;
 import dev.cvd.market.MarketEvent;
 import dev.cvd.market.Quote;
-import dev.cvd.market.RawEventCodec;
 import dev.cvd.market.SegmentBreak;
-import dev.cvd.market.Topics;
 import dev.cvd.market.Trade;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Reception;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
  * The replay source of the ingest stage: plays recordings onto {@code ticks.raw} (key = product) on
  * its own thread, and lines it cannot decode onto {@code ticks.dlq} with their reason.
  *
- * <p>Backpressure: at most {@link IngestSettings#maxInFlight()} events are sent and not yet
- * acknowledged by Kafka; the replay thread waits beyond that, so the emitter's buffer never
- * overflows. On shutdown the replay stops first and waits for its in-flight events, so nothing it
- * handed to Kafka is lost.
+ * <p>Publishing goes through {@link RawPublisher} (bounded, acknowledged). On shutdown the replay
+ * stops first and waits for its in-flight records, so nothing it handed to Kafka is lost.
  */
 @ApplicationScoped
 public class ReplayService {
@@ -59,50 +42,18 @@ public class ReplayService {
 
     private static final Logger LOG = Logger.getLogger(ReplayService.class);
 
-    /** Buffer of each emitter; never smaller than the in-flight limit, so it cannot overflow. */
-    public static final int EMITTER_BUFFER = 8192;
-
     private static final long LOOP_GAP_MICROS = 61 * EventTime.MICROS_PER_SECOND;
 
-    private final Emitter<String> raw;
-    private final Emitter<String> dlq;
-    private final MeterRegistry registry;
-    private final IngestSettings settings;
-    private final Counter eventsIn;
-    private final Counter eventsOut;
-    private final Semaphore inFlight;
+    private final RawPublisher publisher;
 
     private volatile State state = State.IDLE;
     private volatile String failure;
     private volatile Replay current;
     private volatile Thread thread;
-    private volatile long lastPublishedNanos;
     private volatile String source = "";
 
-    public ReplayService(
-            @Channel(Channels.RAW_OUT)
-                    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER)
-                    Emitter<String> raw,
-            @Channel(Channels.DLQ_OUT)
-                    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = EMITTER_BUFFER)
-                    Emitter<String> dlq,
-            MeterRegistry registry,
-            IngestSettings settings) {
-        this.raw = raw;
-        this.dlq = dlq;
-        this.registry = registry;
-        this.settings = settings;
-        this.eventsIn = registry.counter("cvd.events.in", "stage", "ingest");
-        this.eventsOut = registry.counter("cvd.events.out", "stage", "ingest");
-        if (settings.maxInFlight() < 1 || settings.maxInFlight() > EMITTER_BUFFER) {
-            // Events and rejected lines share the limit; each emitter buffers EMITTER_BUFFER.
-            throw new IllegalArgumentException(
-                    "cvd.ingest.max-in-flight must be between 1 and "
-                            + EMITTER_BUFFER
-                            + ", got "
-                            + settings.maxInFlight());
-        }
-        this.inFlight = new Semaphore(settings.maxInFlight());
+    public ReplayService(RawPublisher publisher) {
+        this.publisher = publisher;
     }
 
     /**
@@ -133,12 +84,7 @@ public class ReplayService {
 
     /** Events published and acknowledged so far. */
     public long published() {
-        return (long) eventsOut.count();
-    }
-
-    /** Nanos (System.nanoTime) of the last acknowledged event, 0 if none. */
-    public long lastPublishedNanos() {
-        return lastPublishedNanos;
+        return publisher.published();
     }
 
     private void runAll(List<Path> files, double speed, boolean loop) {
@@ -160,13 +106,14 @@ public class ReplayService {
                                             span[0] = Math.min(span[0], t);
                                             span[1] = Math.max(span[1], t);
                                         }
-                                        publish(passShift == 0 ? event : shifted(event, passShift));
+                                        publisher.publish(
+                                                passShift == 0 ? event : shifted(event, passShift));
                                     }
 
                                     @Override
                                     public void rejected(String reason, String line)
                                             throws InterruptedException {
-                                        reject(reason, line, source);
+                                        publisher.reject(reason, line, source);
                                     }
                                 });
                 current = replay;
@@ -198,62 +145,6 @@ public class ReplayService {
         }
     }
 
-    private void publish(MarketEvent event) throws InterruptedException {
-        eventsIn.increment();
-        inFlight.acquire();
-        Metadata metadata =
-                Metadata.of(
-                        OutgoingKafkaRecordMetadata.<String>builder()
-                                .withKey(event.productId())
-                                .build());
-        raw.send(
-                Message.of(RawEventCodec.encode(event), metadata)
-                        .withAck(
-                                () -> {
-                                    inFlight.release();
-                                    eventsOut.increment();
-                                    lastPublishedNanos = System.nanoTime();
-                                    return CompletableFuture.completedFuture(null);
-                                })
-                        .withNack(
-                                e -> {
-                                    inFlight.release();
-                                    registry.counter(
-                                                    "cvd.events.failed",
-                                                    "stage",
-                                                    "ingest",
-                                                    "reason",
-                                                    "kafka_send")
-                                            .increment();
-                                    LOG.warnf("publishing to %s failed: %s", Topics.RAW, e);
-                                    return CompletableFuture.completedFuture(null);
-                                }));
-    }
-
-    private void reject(String reason, String line, String source) throws InterruptedException {
-        registry.counter("cvd.events.rejected", "stage", "ingest", "reason", reason).increment();
-        inFlight.acquire();
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.DLQ_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.DLQ_SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.DLQ_STAGE_HEADER, "ingest".getBytes(StandardCharsets.UTF_8));
-        Metadata metadata =
-                Metadata.of(OutgoingKafkaRecordMetadata.builder().withHeaders(headers).build());
-        dlq.send(
-                Message.of(line, metadata)
-                        .withAck(
-                                () -> {
-                                    inFlight.release();
-                                    return CompletableFuture.completedFuture(null);
-                                })
-                        .withNack(
-                                e -> {
-                                    inFlight.release();
-                                    LOG.warnf("publishing to %s failed: %s", Topics.DLQ, e);
-                                    return CompletableFuture.completedFuture(null);
-                                }));
-    }
-
     private static MarketEvent shifted(MarketEvent e, long shift) {
         long t = e.timeMicros() == EventTime.UNKNOWN ? EventTime.UNKNOWN : e.timeMicros() + shift;
         if (e instanceof Quote q) {
@@ -277,15 +168,11 @@ public class ReplayService {
         }
         Thread t = thread;
         if (t != null) {
+            // Interrupting also stops a pass that had not yet made its Replay current.
+            t.interrupt();
             try {
                 t.join(5_000);
-                if (inFlight.tryAcquire(settings.maxInFlight(), 10, TimeUnit.SECONDS)) {
-                    inFlight.release(settings.maxInFlight());
-                } else {
-                    LOG.warnf(
-                            "%d events still unacknowledged at shutdown",
-                            settings.maxInFlight() - inFlight.availablePermits());
-                }
+                publisher.drain(Duration.ofSeconds(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
