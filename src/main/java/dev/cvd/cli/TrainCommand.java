@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -203,17 +204,7 @@ public class TrainCommand implements Callable<Integer> {
                     "XGBoost threads; results are reproducible for a fixed value (default: 1).")
     int nthread;
 
-    @Option(
-            names = "--product",
-            paramLabel = "ID",
-            description = "Product id of flat rows that carry none, e.g. BTC-USD.")
-    String product;
-
-    @Option(
-            names = "--field",
-            paramLabel = "NAME=COLUMN",
-            description = "Read a logical field from a column of another name; repeatable.")
-    List<String> fields = new ArrayList<>();
+    @Mixin RecordingOptions recordingOptions = new RecordingOptions();
 
     @Option(
             names = "--tracking-uri",
@@ -292,7 +283,7 @@ public class TrainCommand implements Callable<Integer> {
                             nthread);
             fractions = ChronologicalSplit.parse(split);
             columns = parseFeatures(features);
-            mapping = FieldMapping.parse(fields, product);
+            mapping = recordingOptions.mapping();
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
         }
