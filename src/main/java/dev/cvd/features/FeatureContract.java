@@ -1,6 +1,8 @@
 package dev.cvd.features;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Feature contract v1: the names and order of the feature columns. The definitions are in the
@@ -53,6 +55,8 @@ public final class FeatureContract {
     /** Number of feature columns. */
     public static final int SIZE = NAMES.size();
 
+    private static final Map<String, Integer> INDEX = index();
+
     static final int RET = 0;
     static final int RV = 4;
     static final int QUOTE_RATE = 7;
@@ -75,10 +79,24 @@ public final class FeatureContract {
      * @throws IllegalArgumentException if the name is not a v1 feature
      */
     public static int indexOf(String name) {
-        int i = NAMES.indexOf(name);
+        int i = indexOrMinusOne(name);
         if (i < 0) {
             throw new IllegalArgumentException("not a contract v1 feature: " + name);
         }
         return i;
+    }
+
+    /** The column index of a feature name, or -1 if the name is not a v1 feature. */
+    public static int indexOrMinusOne(String name) {
+        Integer i = INDEX.get(name);
+        return i == null ? -1 : i;
+    }
+
+    private static Map<String, Integer> index() {
+        Map<String, Integer> m = new HashMap<>();
+        for (int i = 0; i < NAMES.size(); i++) {
+            m.put(NAMES.get(i), i);
+        }
+        return Map.copyOf(m);
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.cvd.market.EventTime;
 import dev.cvd.market.WireFormatException;
+import dev.cvd.market.WireJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -23,13 +24,20 @@ import java.util.Arrays;
  * <p>{@code features} holds the 28 contract v1 values by name in contract order; a missing value
  * (NaN) is {@code null}. {@code time} repeats {@code time_us} for people. Doubles round-trip
  * bit-identically. Stateless and thread-safe.
+ *
+ * <p>The features stage also gives each record a {@value #MID_HEADER} header: the quote's mid price
+ * as decimal text ({@link Double#toString}, so it round-trips exactly). It is not a feature and not
+ * part of the row: the live prediction stream shows it next to the probability.
  */
 public final class FeatureRowCodec {
 
     /** The schema version this codec writes and reads. */
     public static final int VERSION = 1;
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Kafka header of a {@code ticks.features} record: the mid price of the row's quote. */
+    public static final String MID_HEADER = "cvd-mid";
+
+    private static final JsonFactory JSON = WireJson.FACTORY;
 
     private FeatureRowCodec() {}
 
@@ -129,7 +137,7 @@ public final class FeatureRowCodec {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
-            int i = FeatureContract.NAMES.indexOf(name);
+            int i = FeatureContract.indexOrMinusOne(name);
             if (i < 0) {
                 throw new WireFormatException("unknown_feature", name);
             }

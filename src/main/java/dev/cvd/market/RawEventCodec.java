@@ -33,7 +33,7 @@ public final class RawEventCodec {
     /** The schema version this codec writes and reads. */
     public static final int VERSION = 1;
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = WireJson.FACTORY;
 
     private RawEventCodec() {}
 

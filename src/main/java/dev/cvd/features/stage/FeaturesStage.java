@@ -3,6 +3,7 @@ package dev.cvd.features.stage;
 import dev.cvd.features.FeatureContract;
 import dev.cvd.features.FeatureEngine;
 import dev.cvd.features.FeatureRowCodec;
+import dev.cvd.kafka.BatchAck;
 import dev.cvd.kafka.Channels;
 import dev.cvd.market.MarketEvent;
 import dev.cvd.market.RawEventCodec;
@@ -13,11 +14,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -35,21 +41,25 @@ import org.jboss.logging.Logger;
 
 /**
  * The features stage: {@code ticks.raw} to per-product window state to {@code ticks.features} (key
- * = product) and the Parquet {@link FeatureStore}.
+ * = product, the quote's mid price in the {@link FeatureRowCodec#MID_HEADER} header) and the
+ * Parquet {@link FeatureStore}.
  *
- * <p>Records are processed one at a time, in partition order, on one dedicated thread (the window
- * state is not thread-safe and is owned by that thread; rebalance callbacks take the same lock).
- * Each partition has its own {@link FeatureEngine}, so that a partition can be handed over to
- * another instance with its state rebuilt ({@link RawReadback}). A feature row's Kafka
- * acknowledgement acknowledges the raw record it came from, so the consumer commits a raw offset
- * only after its row is stored in Kafka; records that produce no row are acknowledged at once. A
- * record that is not a valid raw event is nacked: the channel's dead-letter strategy sends it to
- * {@code ticks.dlq} with its reason and the stream goes on.
+ * <p>The consumer delivers records in polled batches (up to {@code max.poll.records}); a batch is
+ * processed in partition order on one dedicated thread (the window state is not thread-safe and is
+ * owned by that thread; rebalance callbacks take the same lock), so the per-record cost is the
+ * feature work and not the messaging framework's. Each partition has its own {@link FeatureEngine},
+ * so that a partition can be handed over to another instance with its state rebuilt ({@link
+ * RawReadback}). A batch is acknowledged, and its offsets committed, only once Kafka has stored
+ * every row made from it ({@link BatchAck}). A record that is not a valid raw event goes to {@code
+ * ticks.dlq} with its reason (headers as the connector's dead-letter strategy writes them) as part
+ * of its batch, and the stream goes on; if Kafka refuses a row, the batch is nacked and the
+ * channel's dead-letter strategy sends its records to {@code ticks.dlq}.
  */
 @ApplicationScoped
 public class FeaturesStage {
 
     private static final Logger LOG = Logger.getLogger(FeaturesStage.class);
+    private static final String STAGE = "features";
     private static final List<String> ENGINE_REASONS =
             List.of(
                     FeatureEngine.INVALID_QUOTE,
@@ -125,87 +135,103 @@ public class FeaturesStage {
 
     @Incoming(Channels.RAW_IN)
     @Outgoing(Channels.FEATURES_OUT)
-    public Multi<Message<String>> process(Multi<Message<String>> raw) {
-        // Mutiny streams carry no nulls: a record without a row maps to an empty Optional.
-        return raw.emitOn(worker)
-                .onItem()
-                .transform(m -> Optional.ofNullable(handle(m)))
-                .filter(Optional::isPresent)
-                .map(Optional::get);
+    public Multi<Message<String>> process(Multi<Message<List<String>>> batches) {
+        return batches.emitOn(worker).onItem().transformToIterable(this::handleBatch);
     }
 
-    /** Processes one raw record; returns its feature row message, or null when there is none. */
-    Message<String> handle(Message<String> in) {
+    /**
+     * Processes one polled batch of raw records in order; returns its feature rows and dead
+     * letters, each acknowledged as part of the batch.
+     */
+    List<Message<String>> handleBatch(Message<List<String>> batch) {
+        BatchAck ack = new BatchAck(batch);
+        List<Message<String>> out = new ArrayList<>();
+        var metadata = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class);
+        if (metadata.isEmpty()) {
+            batch.ack(); // not from Kafka: nothing to process
+            return out;
+        }
+        @SuppressWarnings("unchecked")
+        ConsumerRecords<String, String> records = metadata.get().getRecords();
+        for (ConsumerRecord<String, String> record : records) {
+            Message<String> m = handle(record);
+            if (m != null) {
+                out.add(ack.track(m));
+            }
+        }
+        ack.sealed();
+        return out;
+    }
+
+    /**
+     * Processes one raw record; returns its feature row message, a dead letter, or null when the
+     * record makes no row.
+     */
+    private Message<String> handle(ConsumerRecord<String, String> record) {
         MarketEvent event;
         try {
-            event = RawEventCodec.decode(in.getPayload());
+            event = RawEventCodec.decode(record.value());
         } catch (WireFormatException e) {
-            registry.counter("cvd.events.rejected", "stage", "features", "reason", e.reason())
-                    .increment();
-            in.nack(e);
-            return null;
+            rejected(e.reason());
+            return BatchAck.deadLetter(record, STAGE, e.getMessage());
         }
-        var kafka = in.getMetadata(IncomingKafkaRecordMetadata.class);
-        int partition = kafka.map(IncomingKafkaRecordMetadata::getPartition).orElse(0);
-        long publishedMillis = kafka.map(m -> m.getTimestamp().toEpochMilli()).orElse(-1L);
         eventsIn.increment();
+        int partition = record.partition();
+        long offset = record.offset();
         String json;
         String product;
-        long offset = kafka.map(IncomingKafkaRecordMetadata::getOffset).orElse(-1L);
+        double mid;
         synchronized (lock) {
             PartitionState state = partitions.get(partition);
-            if (state == null && kafka.isPresent()) {
-                // Still buffered after its partition was revoked: the new owner computes it.
-                in.ack();
-                return null;
-            }
             if (state == null) {
-                state = new PartitionState(new FeatureEngine(), 0);
-                partitions.put(partition, state);
-            }
-            if (offset >= 0 && offset < state.nextOffset) {
-                // Already in the state (read back, or delivered again after a re-assignment).
-                in.ack();
+                // Still buffered after its partition was revoked: the new owner computes it.
                 return null;
             }
-            if (offset >= 0) {
-                state.nextOffset = offset + 1;
+            if (offset < state.nextOffset) {
+                // Already in the state (read back, or delivered again after a re-assignment).
+                return null;
             }
+            state.nextOffset = offset + 1;
             FeatureEngine engine = state.engine;
             rowEmitted = false;
             try {
                 engine.accept(event, this::onRow);
             } catch (RuntimeException e) {
-                registry.counter(
-                                "cvd.events.rejected",
-                                "stage",
-                                "features",
-                                "reason",
-                                "processing_error")
-                        .increment();
-                LOG.errorf("cannot process %s: %s", in.getPayload(), e);
-                in.nack(new IllegalStateException("processing_error: " + e.getMessage()));
-                return null;
+                rejected("processing_error");
+                LOG.errorf("cannot process %s: %s", record.value(), e);
+                return BatchAck.deadLetter(record, STAGE, "processing_error: " + e.getMessage());
             }
             touch(event.productId());
             if (!rowEmitted) {
-                in.ack();
                 return null;
             }
             product = rowProduct;
             json = FeatureRowCodec.encode(rowProduct, rowTime, rowValues);
-            storeRow(engine.rowMid());
+            mid = engine.rowMid();
+            storeRow(mid);
         }
         rowsOut.increment();
+        long publishedMillis = record.timestamp();
         if (publishedMillis > 0) {
             // From the ingest's send (the record's CreateTime) to the row ready to send.
             tickToFeature.record(
                     Math.max(0, System.currentTimeMillis() - publishedMillis),
                     TimeUnit.MILLISECONDS);
         }
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(
+                FeatureRowCodec.MID_HEADER, Double.toString(mid).getBytes(StandardCharsets.UTF_8));
         Metadata metadata =
-                Metadata.of(OutgoingKafkaRecordMetadata.<String>builder().withKey(product).build());
-        return Message.of(json, metadata).withAck(in::ack).withNack(in::nack);
+                Metadata.of(
+                        OutgoingKafkaRecordMetadata.<String>builder()
+                                .withKey(product)
+                                .withHeaders(headers)
+                                .build());
+        return Message.of(json, metadata);
+    }
+
+    private void rejected(String reason) {
+        registry.counter("cvd.events.rejected", "stage", STAGE, "reason", reason).increment();
     }
 
     /** The window state of one partition and the next offset it has not seen. */

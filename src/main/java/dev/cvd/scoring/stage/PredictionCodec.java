@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.cvd.market.WireFormatException;
+import dev.cvd.market.WireJson;
 import java.io.UncheckedIOException;
 
 /**
@@ -24,7 +25,7 @@ public final class PredictionCodec {
     /** The schema version this codec writes and reads. */
     public static final int VERSION = 1;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper(WireJson.newFactory());
     private static final ObjectWriter WRITER = MAPPER.writerFor(Prediction.class);
     private static final ObjectReader READER = MAPPER.reader();
 

@@ -2,14 +2,22 @@ package dev.cvd.scoring.stage;
 
 import dev.cvd.features.FeatureRow;
 import dev.cvd.features.FeatureRowCodec;
+import dev.cvd.kafka.BatchAck;
 import dev.cvd.kafka.Channels;
 import dev.cvd.market.WireFormatException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Optional;
+import jakarta.enterprise.event.Event;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -22,13 +30,14 @@ import org.jboss.logging.Logger;
  * each product kept for the API ({@link LatestPredictions}).
  *
  * <p>The stage holds no per-product state, so records are scored on the thread that delivers them,
- * in partition order; scoring a row takes microseconds and never blocks (a model reload happens on
- * its own thread and swaps the model atomically). A prediction's Kafka acknowledgement acknowledges
- * the feature row it came from, so the consumer commits a row only once its prediction is stored. A
- * record that is not a valid feature row is nacked: the channel's dead-letter strategy sends it to
- * {@code ticks.dlq} with its reason and the stream goes on. A row that arrives while no model
- * serves is acknowledged without a prediction and counted ({@code
- * cvd.events.skipped{reason=no_model}}).
+ * in polled batches and in partition order; scoring a row takes microseconds and never blocks (a
+ * model reload happens on its own thread and swaps the model atomically). A batch is acknowledged,
+ * and its offsets committed, only once Kafka has stored every prediction made from it ({@link
+ * BatchAck}). A record that is not a valid feature row goes to {@code ticks.dlq} with its reason as
+ * part of its batch and the stream goes on. A row that arrives while no model serves gets no
+ * prediction and is counted ({@code cvd.events.skipped{reason=no_model}}). Each prediction is also
+ * fired as a {@link ScoredRow} event (with the row and the quote's mid price from the record's
+ * {@link FeatureRowCodec#MID_HEADER} header), for the live stream of the API.
  */
 @ApplicationScoped
 public class PredictionsStage {
@@ -38,6 +47,7 @@ public class PredictionsStage {
 
     private final ModelService models;
     private final LatestPredictions latest;
+    private final Event<ScoredRow> scored;
     private final PredictionMetrics predictions;
     private final MeterRegistry registry;
     private final Counter rowsIn;
@@ -47,10 +57,12 @@ public class PredictionsStage {
     public PredictionsStage(
             ModelService models,
             LatestPredictions latest,
+            Event<ScoredRow> scored,
             PredictionMetrics predictions,
             MeterRegistry registry) {
         this.models = models;
         this.latest = latest;
+        this.scored = scored;
         this.predictions = predictions;
         this.registry = registry;
         this.rowsIn = registry.counter("cvd.events.in", "stage", STAGE);
@@ -61,25 +73,45 @@ public class PredictionsStage {
 
     @Incoming(Channels.FEATURES_IN)
     @Outgoing(Channels.PREDICTIONS_OUT)
-    public Multi<Message<String>> process(Multi<Message<String>> rows) {
-        // Mutiny streams carry no nulls: a row without a prediction maps to an empty Optional.
-        return rows.onItem()
-                .transform(m -> Optional.ofNullable(handle(m)))
-                .filter(Optional::isPresent)
-                .map(Optional::get);
+    public Multi<Message<String>> process(Multi<Message<List<String>>> batches) {
+        return batches.onItem().transformToIterable(this::handleBatch);
     }
 
     /**
-     * Scores one feature row record; returns its prediction message, or null when there is none.
+     * Scores one polled batch of feature rows in order; returns its predictions and dead letters,
+     * each acknowledged as part of the batch.
      */
-    Message<String> handle(Message<String> in) {
+    List<Message<String>> handleBatch(Message<List<String>> batch) {
+        BatchAck ack = new BatchAck(batch);
+        List<Message<String>> out = new ArrayList<>();
+        var metadata = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class);
+        if (metadata.isEmpty()) {
+            batch.ack(); // not from Kafka: nothing to score
+            return out;
+        }
+        @SuppressWarnings("unchecked")
+        ConsumerRecords<String, String> records = metadata.get().getRecords();
+        for (ConsumerRecord<String, String> record : records) {
+            Message<String> m = handle(record);
+            if (m != null) {
+                out.add(ack.track(m));
+            }
+        }
+        ack.sealed();
+        return out;
+    }
+
+    /**
+     * Scores one feature row record; returns its prediction message, a dead letter, or null when no
+     * model serves.
+     */
+    private Message<String> handle(ConsumerRecord<String, String> record) {
         FeatureRow row;
         try {
-            row = FeatureRowCodec.decode(in.getPayload());
+            row = FeatureRowCodec.decode(record.value());
         } catch (WireFormatException e) {
             rejected(e.reason());
-            in.nack(e);
-            return null;
+            return BatchAck.deadLetter(record, STAGE, e.getMessage());
         }
         rowsIn.increment();
         Prediction p;
@@ -96,22 +128,39 @@ public class PredictionsStage {
                             scores.meta().name());
         } catch (NoModelException e) {
             skippedNoModel.increment();
-            in.ack();
             return null;
         } catch (RuntimeException e) {
             rejected("processing_error");
-            LOG.errorf("cannot score %s: %s", in.getPayload(), e.toString());
-            in.nack(new IllegalStateException("processing_error: " + e.getMessage()));
-            return null;
+            LOG.errorf("cannot score %s: %s", record.value(), e.toString());
+            return BatchAck.deadLetter(record, STAGE, "processing_error: " + e.getMessage());
         }
         latest.put(p);
+        try {
+            scored.fire(new ScoredRow(p, row, mid(record)));
+        } catch (RuntimeException e) {
+            // An observer's failure is its own: the prediction is made and goes to Kafka.
+            LOG.errorf("a ScoredRow observer failed: %s", e.toString());
+        }
         predictionsOut.increment();
         Metadata metadata =
                 Metadata.of(
                         OutgoingKafkaRecordMetadata.<String>builder()
                                 .withKey(p.productId())
                                 .build());
-        return Message.of(PredictionCodec.encode(p), metadata).withAck(in::ack).withNack(in::nack);
+        return Message.of(PredictionCodec.encode(p), metadata);
+    }
+
+    /** The mid price the features stage put in the record's header, or NaN. */
+    private static double mid(ConsumerRecord<String, String> record) {
+        Header h = record.headers().lastHeader(FeatureRowCodec.MID_HEADER);
+        if (h == null || h.value() == null) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(new String(h.value(), StandardCharsets.UTF_8));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     private void rejected(String reason) {
