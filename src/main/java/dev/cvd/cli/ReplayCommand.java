@@ -1,6 +1,7 @@
 package dev.cvd.cli;
 
 import dev.cvd.ingest.FieldMapping;
+import dev.cvd.ingest.Passes;
 import dev.cvd.ingest.RecordingReader;
 import dev.cvd.ingest.RejectTally;
 import dev.cvd.ingest.Replay;
@@ -89,6 +90,15 @@ public class ReplayCommand implements Callable<Integer> {
             description = "Topic of undecodable lines (default: ${DEFAULT-VALUE}).")
     String dlqTopic;
 
+    @Option(
+            names = "--repeat",
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "Play the recordings N times as one stream, each pass shifted in time past the"
+                            + " previous one (default: 1).")
+    int repeat;
+
     @Mixin RecordingOptions recordingOptions = new RecordingOptions();
 
     @Option(
@@ -112,6 +122,9 @@ public class ReplayCommand implements Callable<Integer> {
         try {
             factor = Replay.parseSpeed(speed);
             mapping = recordingOptions.mapping();
+            if (repeat < 1) {
+                throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
+            }
         } catch (IllegalArgumentException e) {
             err.println(NAME + ": " + e.getMessage());
             return 2;
@@ -121,7 +134,7 @@ public class ReplayCommand implements Callable<Integer> {
             err.println(NAME + ": " + unreadable);
             return 2;
         }
-        long totalBytes = RecordingOptions.totalBytes(recordings);
+        long totalBytes = RecordingOptions.totalBytes(recordings) * repeat;
         AtomicLong acked = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         Map<String, Long> failures = new ConcurrentHashMap<>();
@@ -160,6 +173,7 @@ public class ReplayCommand implements Callable<Integer> {
                             failures.merge(e.getClass().getSimpleName(), 1L, Long::sum);
                         }
                     };
+            Passes passes = new Passes();
             Replay replay =
                     new Replay(
                             factor,
@@ -185,10 +199,16 @@ public class ReplayCommand implements Callable<Integer> {
                                             callback);
                                 }
                             });
-            RejectTally tally = new RejectTally(replay);
+            // Shifted before the pacing, so that every pass keeps the original timing.
+            RejectTally tally = new RejectTally(passes.around(replay));
             RecordingStream stream = new RecordingStream(new RecordingReader(mapping));
             Progress progress = quiet ? null : new Progress(err, "lines", totalBytes);
-            stream.readAll(recordings, tally, progress);
+            for (int pass = 0; pass < repeat; pass++) {
+                stream.readAll(recordings, tally, progress);
+                if (!passes.next()) {
+                    break; // nothing with a time: another pass would not move forward
+                }
+            }
             if (progress != null) {
                 progress.finish();
             }
@@ -204,14 +224,15 @@ public class ReplayCommand implements Callable<Integer> {
                 err.printf(
                         Locale.ROOT,
                         "%s: %,d events (%,d quotes, %,d trades, %,d book updates) from %,d lines"
-                                + " of %d file(s) onto %s at %s in %.1f s (%,.0f events/s)%n",
+                                + " of %d file(s)%s onto %s at %s in %.1f s (%,.0f events/s)%n",
                         NAME,
                         events,
                         tally.quotes(),
                         tally.trades(),
                         tally.bookUpdates(),
                         stream.lines(),
-                        stream.files(),
+                        recordings.size(),
+                        repeat > 1 ? " played " + repeat + " times" : "",
                         topic,
                         bootstrapServers,
                         seconds,

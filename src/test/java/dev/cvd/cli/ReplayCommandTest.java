@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cvd.ingest.FieldMapping;
+import dev.cvd.ingest.Passes;
 import dev.cvd.ingest.RecordingListener;
 import dev.cvd.ingest.RecordingReader;
 import dev.cvd.kafka.EmbeddedKafkaBroker;
@@ -150,5 +151,60 @@ class ReplayCommandTest {
                 .isEqualTo(
                         "cvd replay: cannot read recording no-such.ndjson: no such file"
                                 + System.lineSeparator());
+    }
+
+    @Test
+    void repeatPlaysTheRecordingAgainShiftedPastTheEndOfThePreviousPass() throws Exception {
+        List<MarketEvent> once = new ArrayList<>();
+        new RecordingReader(FieldMapping.DEFAULT)
+                .read(
+                        RECORDING,
+                        new RecordingListener() {
+                            @Override
+                            public void onEvent(MarketEvent event) {
+                                once.add(event);
+                            }
+
+                            @Override
+                            public void onRejected(String reason, String line) {}
+                        });
+        long first = once.get(0).timeMicros();
+        long last = once.get(once.size() - 1).timeMicros();
+        long shift = last - first + Passes.GAP_MICROS;
+
+        Run run =
+                replay(
+                        RECORDING.toString(),
+                        "--repeat",
+                        "3",
+                        "--speed",
+                        "max",
+                        "--topic",
+                        "repeat.raw",
+                        "--bootstrap-servers",
+                        broker.bootstrapServers());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("of 1 file(s) played 3 times");
+        try (TopicReader raw = new TopicReader(broker.bootstrapServers(), "repeat.raw")) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> raw.poll().size() >= 3 * once.size());
+            List<MarketEvent> got =
+                    raw.poll().stream().map(r -> RawEventCodec.decode(r.value())).toList();
+            assertThat(got).hasSize(3 * once.size());
+            for (int pass = 0; pass < 3; pass++) {
+                for (int i = 0; i < once.size(); i++) {
+                    MarketEvent e = got.get(pass * once.size() + i);
+                    assertThat(e.timeMicros()).isEqualTo(once.get(i).timeMicros() + pass * shift);
+                    assertThat(RawEventCodec.encode(e).replaceAll("\"time_us\":\\d+,", ""))
+                            .isEqualTo(
+                                    RawEventCodec.encode(once.get(i))
+                                            .replaceAll("\"time_us\":\\d+,", ""));
+                }
+            }
+        }
+        assertThat(replay(RECORDING.toString(), "--repeat", "0").err())
+                .isEqualTo(
+                        "cvd replay: --repeat must be at least 1, got 0" + System.lineSeparator());
     }
 }

@@ -1,15 +1,11 @@
 package dev.cvd.ingest.stage;
 
 import dev.cvd.ingest.FieldMapping;
+import dev.cvd.ingest.Passes;
 import dev.cvd.ingest.RecordingReader;
 import dev.cvd.ingest.RejectTally;
 import dev.cvd.ingest.Replay;
-import dev.cvd.market.BookUpdate;
-import dev.cvd.market.EventTime;
 import dev.cvd.market.MarketEvent;
-import dev.cvd.market.Quote;
-import dev.cvd.market.SegmentBreak;
-import dev.cvd.market.Trade;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,8 +37,6 @@ public class ReplayService {
     }
 
     private static final Logger LOG = Logger.getLogger(ReplayService.class);
-
-    private static final long LOOP_GAP_MICROS = 61 * EventTime.MICROS_PER_SECOND;
 
     private final RawPublisher publisher;
 
@@ -88,12 +82,10 @@ public class ReplayService {
     }
 
     private void runAll(List<Path> files, double speed, boolean loop) {
-        long shift = 0;
+        Passes passes = new Passes();
         RecordingReader reader = new RecordingReader(FieldMapping.DEFAULT);
         try {
             do {
-                long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
-                long passShift = shift;
                 Replay replay =
                         new Replay(
                                 speed,
@@ -101,13 +93,7 @@ public class ReplayService {
                                     @Override
                                     public void event(MarketEvent event)
                                             throws InterruptedException {
-                                        long t = event.timeMicros();
-                                        if (t != EventTime.UNKNOWN) {
-                                            span[0] = Math.min(span[0], t);
-                                            span[1] = Math.max(span[1], t);
-                                        }
-                                        publisher.publish(
-                                                passShift == 0 ? event : shifted(event, passShift));
+                                        publisher.publish(passes.shift(event));
                                     }
 
                                     @Override
@@ -130,10 +116,9 @@ public class ReplayService {
                     }
                 }
                 LOG.infof("replay pass done: %s", tally);
-                if (span[0] == Long.MAX_VALUE) {
+                if (!passes.next()) {
                     break; // nothing with a time: looping would spin
                 }
-                shift += span[1] - span[0] + LOOP_GAP_MICROS;
             } while (loop && !Thread.currentThread().isInterrupted());
             state = State.FINISHED;
         } catch (Replay.Stopped e) {
@@ -143,20 +128,6 @@ public class ReplayService {
             state = State.FAILED;
             LOG.errorf("replay failed: %s", failure);
         }
-    }
-
-    private static MarketEvent shifted(MarketEvent e, long shift) {
-        long t = e.timeMicros() == EventTime.UNKNOWN ? EventTime.UNKNOWN : e.timeMicros() + shift;
-        if (e instanceof Quote q) {
-            return new Quote(q.productId(), t, q.bid(), q.bidQty(), q.ask(), q.askQty());
-        }
-        if (e instanceof Trade tr) {
-            return new Trade(tr.productId(), t, tr.price(), tr.size(), tr.side());
-        }
-        if (e instanceof BookUpdate b) {
-            return new BookUpdate(b.productId(), t, b.side(), b.price(), b.size());
-        }
-        return new SegmentBreak(e.productId(), t);
     }
 
     /** Stops the replay, then waits for its in-flight events (before the connectors close). */
