@@ -25,18 +25,22 @@ import org.apache.kafka.common.utils.Time;
  * nothing but a JDK; production deployments point {@code kafka.bootstrap.servers} at a cluster.
  *
  * <p>The broker listens on {@code localhost} only. Its log directory is formatted on first start;
- * with {@code cleanStart} the directory is wiped first so every start is a fresh cluster. Not
- * thread-safe: start and close from one thread.
+ * with {@code cleanStart} the directory is wiped first so every start is a fresh cluster. A broker
+ * can be {@linkplain #stop() stopped} and {@linkplain #restart() restarted} on the same ports and
+ * log directory, keeping its topics, records, producer state and committed offsets: what a broker
+ * outage looks like to the clients. Not thread-safe: start, stop and close from one thread.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    private final Properties props;
     private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(Path dataDir, int port) {
+    private EmbeddedKafkaBroker(Path dataDir, int port, Properties props) {
         this.dataDir = dataDir;
         this.port = port;
+        this.props = props;
     }
 
     /**
@@ -71,19 +75,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 props.store(out, "embedded single-node KRaft broker of cvd");
             }
             format(file, dataDir);
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, clientPort);
-            broker.server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-            try {
-                broker.server.startup();
-            } catch (RuntimeException e) {
-                broker.server.shutdown();
-                broker.server.awaitShutdown();
-                throw e;
-            }
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, clientPort, props);
+            broker.startServer();
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException("embedded Kafka broker in " + dataDir, e);
         }
+    }
+
+    private void startServer() {
+        KafkaRaftServer s = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+        try {
+            s.startup();
+        } catch (RuntimeException e) {
+            s.shutdown();
+            s.awaitShutdown();
+            throw e;
+        }
+        server = s;
     }
 
     /** {@code localhost:port}, for {@code bootstrap.servers}. */
@@ -95,14 +104,47 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return dataDir;
     }
 
-    /** Stops the broker and waits for it to finish. */
-    @Override
-    public void close() {
+    /** Whether the broker is running (started and neither stopped nor closed). */
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /**
+     * Stops the broker (a controlled shutdown) and waits for it to finish, keeping its log
+     * directory for {@link #restart()}. Does nothing if it is not running.
+     */
+    public void stop() {
         if (server != null) {
             server.shutdown();
             server.awaitShutdown();
             server = null;
         }
+    }
+
+    /**
+     * Starts a stopped broker again on the same client and controller ports and log directory: the
+     * same cluster, with its topics, records, idempotent-producer state and committed offsets.
+     * Returns when the broker accepts connections.
+     *
+     * @throws IllegalStateException if the broker is running, or its port has been taken meanwhile
+     */
+    public void restart() {
+        if (server != null) {
+            throw new IllegalStateException("the embedded Kafka broker is running");
+        }
+        if (!isFree(port)) {
+            throw new IllegalStateException(
+                    "the embedded Kafka broker cannot listen on port "
+                            + port
+                            + " again: it has been taken while the broker was stopped");
+        }
+        startServer();
+    }
+
+    /** Stops the broker and waits for it to finish. */
+    @Override
+    public void close() {
+        stop();
     }
 
     private static Properties properties(
