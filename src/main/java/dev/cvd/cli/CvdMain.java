@@ -68,13 +68,24 @@ public class CvdMain implements QuarkusApplication {
         return System.getProperty("quarkus-internal.serialized-app-model.path") != null;
     }
 
-    /** Whether the first word that is not an option names the {@code serve} command. */
+    /**
+     * Whether the arguments start the service: the first word that is not an option names the
+     * {@code serve} command, and no help or version is asked for (those print and exit, and need no
+     * broker).
+     */
     static boolean isServe(String[] args) {
+        boolean serve = false;
         for (String a : args) {
-            if (!a.startsWith("-")) {
-                return a.equals("serve");
+            if (a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+                return false;
+            }
+            if (!serve && !a.startsWith("-")) {
+                if (!a.equals("serve")) {
+                    return false;
+                }
+                serve = true;
             }
         }
-        return false;
+        return serve;
     }
 }
