@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.cvd.market.EventTime;
 import dev.cvd.market.WireFormatException;
 import dev.cvd.market.WireJson;
@@ -39,6 +40,12 @@ public final class FeatureRowCodec {
 
     private static final JsonFactory JSON = WireJson.FACTORY;
 
+    /** Feature names, quoted and escaped once. */
+    private static final SerializedString[] NAMES =
+            FeatureContract.NAMES.stream()
+                    .map(SerializedString::new)
+                    .toArray(SerializedString[]::new);
+
     private FeatureRowCodec() {}
 
     /** Encodes a row given as the engine emits it (the values array is only read). */
@@ -54,10 +61,11 @@ public final class FeatureRowCodec {
             g.writeObjectFieldStart("features");
             for (int i = 0; i < FeatureContract.SIZE; i++) {
                 double v = values[i];
+                g.writeFieldName(NAMES[i]);
                 if (Double.isFinite(v)) {
-                    g.writeNumberField(FeatureContract.NAMES.get(i), v);
+                    g.writeNumber(v);
                 } else {
-                    g.writeNullField(FeatureContract.NAMES.get(i));
+                    g.writeNull();
                 }
             }
             g.writeEndObject();
