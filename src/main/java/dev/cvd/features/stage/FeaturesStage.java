@@ -87,6 +87,9 @@ public class FeaturesStage {
     private final double[] rowValues = new double[FeatureContract.SIZE];
     private boolean rowEmitted;
 
+    /** Whether the batch being processed was polled before a rebalance gave its partitions back. */
+    private boolean staleBatch;
+
     public FeaturesStage(FeaturesSettings settings, MeterRegistry registry) {
         this.registry = registry;
         this.eventsIn = registry.counter("cvd.events.in", "stage", "features");
@@ -136,12 +139,19 @@ public class FeaturesStage {
     @Incoming(Channels.RAW_IN)
     @Outgoing(Channels.FEATURES_OUT)
     public Multi<Message<String>> process(Multi<Message<List<String>>> batches) {
-        return batches.emitOn(worker).onItem().transformToIterable(this::handleBatch);
+        // A small hand-over buffer: batches wait in the consumer, not in memory here.
+        return batches.emitOn(worker, 4).onItem().transformToIterable(this::handleBatch);
     }
 
     /**
      * Processes one polled batch of raw records in order; returns its feature rows and dead
      * letters, each acknowledged as part of the batch.
+     *
+     * <p>A batch polled before its partitions were taken away and given back to this instance is
+     * stale: the state was rebuilt from the committed offset and the consumer delivers those
+     * records again, so the stale batch is dropped without an acknowledgement (its offsets belong
+     * to the previous assignment; rebalancing is eager, so every partition of the batch was
+     * revoked).
      */
     List<Message<String>> handleBatch(Message<List<String>> batch) {
         BatchAck ack = new BatchAck(batch);
@@ -151,13 +161,19 @@ public class FeaturesStage {
             batch.ack(); // not from Kafka: nothing to process
             return out;
         }
+        int generation = metadata.get().getConsumerGroupGenerationId();
         @SuppressWarnings("unchecked")
         ConsumerRecords<String, String> records = metadata.get().getRecords();
+        staleBatch = false;
         for (ConsumerRecord<String, String> record : records) {
-            Message<String> m = handle(record);
+            Message<String> m = handle(record, generation);
             if (m != null) {
                 out.add(ack.track(m));
             }
+        }
+        if (staleBatch) {
+            LOG.debugf("dropped a batch of %d records polled before a rebalance", records.count());
+            return List.of();
         }
         ack.sealed();
         return out;
@@ -167,15 +183,7 @@ public class FeaturesStage {
      * Processes one raw record; returns its feature row message, a dead letter, or null when the
      * record makes no row.
      */
-    private Message<String> handle(ConsumerRecord<String, String> record) {
-        MarketEvent event;
-        try {
-            event = RawEventCodec.decode(record.value());
-        } catch (WireFormatException e) {
-            rejected(e.reason());
-            return BatchAck.deadLetter(record, STAGE, e.getMessage());
-        }
-        eventsIn.increment();
+    private Message<String> handle(ConsumerRecord<String, String> record, int generation) {
         int partition = record.partition();
         long offset = record.offset();
         String json;
@@ -187,11 +195,24 @@ public class FeaturesStage {
                 // Still buffered after its partition was revoked: the new owner computes it.
                 return null;
             }
+            if (generation >= 0 && generation < state.generation) {
+                // Polled before the partition was given back to this instance (see handleBatch).
+                staleBatch = true;
+                return null;
+            }
             if (offset < state.nextOffset) {
                 // Already in the state (read back, or delivered again after a re-assignment).
                 return null;
             }
             state.nextOffset = offset + 1;
+            MarketEvent event;
+            try {
+                event = RawEventCodec.decode(record.value());
+            } catch (WireFormatException e) {
+                rejected(e.reason());
+                return BatchAck.deadLetter(record, STAGE, e.getMessage());
+            }
+            eventsIn.increment();
             FeatureEngine engine = state.engine;
             rowEmitted = false;
             try {
@@ -234,14 +255,19 @@ public class FeaturesStage {
         registry.counter("cvd.events.rejected", "stage", STAGE, "reason", reason).increment();
     }
 
-    /** The window state of one partition and the next offset it has not seen. */
+    /**
+     * The window state of one partition, the next offset it has not seen, and the consumer group
+     * generation that assigned it.
+     */
     private static final class PartitionState {
         final FeatureEngine engine;
+        final int generation;
         long nextOffset;
 
-        PartitionState(FeatureEngine engine, long nextOffset) {
+        PartitionState(FeatureEngine engine, long nextOffset, int generation) {
             this.engine = engine;
             this.nextOffset = nextOffset;
+            this.generation = generation;
         }
     }
 
@@ -292,10 +318,13 @@ public class FeaturesStage {
      * Installs a rebuilt engine for a newly assigned partition.
      *
      * @param nextOffset the first offset the engine has not seen (the committed offset)
+     * @param generation the consumer group generation of the assignment; batches polled in an
+     *     earlier generation are not applied to this state
      */
-    void assign(int partition, FeatureEngine rebuilt, long nextOffset) {
+    void assign(int partition, FeatureEngine rebuilt, long nextOffset, int generation) {
         synchronized (lock) {
-            PartitionState old = partitions.put(partition, new PartitionState(rebuilt, nextOffset));
+            PartitionState old =
+                    partitions.put(partition, new PartitionState(rebuilt, nextOffset, generation));
             if (old != null) {
                 retire(old.engine);
             }

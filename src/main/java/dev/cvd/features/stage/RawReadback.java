@@ -65,17 +65,27 @@ public class RawReadback implements KafkaConsumerRebalanceListener {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(parts));
+        int generation = consumer.groupMetadata().generationId();
         for (TopicPartition tp : parts) {
             OffsetAndMetadata c = committed.get(tp);
             FeatureEngine engine = new FeatureEngine();
             if (c != null && c.offset() > 0) {
                 long t0 = System.nanoTime();
-                long n = rebuild(tp, c.offset(), engine);
-                LOG.infof(
-                        "rebuilt features state of %s from %d records in %d ms",
-                        tp, n, (System.nanoTime() - t0) / 1_000_000);
+                try {
+                    long n = rebuild(tp, c.offset(), engine);
+                    LOG.infof(
+                            "rebuilt features state of %s from %d records in %d ms",
+                            tp, n, (System.nanoTime() - t0) / 1_000_000);
+                } catch (RuntimeException e) {
+                    // The partition is ours either way: start it cold rather than drop its records.
+                    engine = new FeatureEngine();
+                    LOG.errorf(
+                            "cannot read back %s (%s): its windows start empty at offset %d, so its"
+                                    + " rows lack up to 300 s of history",
+                            tp, e.toString(), c.offset());
+                }
             }
-            stage.assign(tp.partition(), engine, c == null ? 0 : c.offset());
+            stage.assign(tp.partition(), engine, c == null ? 0 : c.offset(), generation);
         }
     }
 

@@ -1,0 +1,202 @@
+package dev.cvd.features.stage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cvd.features.FeatureEngine;
+import dev.cvd.features.FeatureRowCodec;
+import dev.cvd.market.Quote;
+import dev.cvd.market.RawEventCodec;
+import dev.cvd.market.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The features stage's handling of one polled batch: rows and dead letters in order, the batch
+ * acknowledged only once all of them are, records already in the state skipped, and a batch polled
+ * before its partition was given back to this instance dropped unacknowledged.
+ */
+class FeaturesStageBatchTest {
+
+    private static final int PARTITION = 0;
+
+    private final FeaturesStage stage = new FeaturesStage(settings(), new SimpleMeterRegistry());
+    private final AtomicInteger acks = new AtomicInteger();
+    private final AtomicInteger nacks = new AtomicInteger();
+
+    @AfterEach
+    void close() {
+        stage.close();
+    }
+
+    @Test
+    void aBatchGivesOneRowPerQuoteAndADeadLetterForAPoisonRecordAndIsAckedWhenAllAre() {
+        stage.assign(PARTITION, new FeatureEngine(), 0, 3);
+        List<ConsumerRecord<String, String>> records =
+                List.of(quote(0, 1_000_000), poison(1), quote(2, 2_000_000));
+
+        List<Message<String>> out = stage.handleBatch(batch(records, 3));
+
+        assertThat(out).hasSize(3);
+        assertThat(topicOf(out.get(0))).isNull(); // the channel's own topic, ticks.features
+        assertThat(FeatureRowCodec.decode(out.get(0).getPayload()).timeMicros())
+                .isEqualTo(1_000_000);
+        assertThat(topicOf(out.get(1))).isEqualTo(Topics.DLQ);
+        assertThat(out.get(1).getPayload()).isEqualTo("not json");
+        assertThat(header(out.get(1), Topics.DLQ_REASON_HEADER)).startsWith("malformed_json: ");
+        assertThat(header(out.get(1), Topics.DLQ_STAGE_HEADER)).isEqualTo("features");
+        assertThat(header(out.get(1), "dead-letter-offset")).isEqualTo("1");
+        assertThat(FeatureRowCodec.decode(out.get(2).getPayload()).timeMicros())
+                .isEqualTo(2_000_000);
+        assertThat(header(out.get(2), FeatureRowCodec.MID_HEADER)).isEqualTo("100.5");
+
+        out.get(0).ack();
+        out.get(1).ack();
+        assertThat(acks).hasValue(0);
+        out.get(2).ack();
+        assertThat(acks).hasValue(1);
+        assertThat(nacks).hasValue(0);
+    }
+
+    @Test
+    void aFailedRowNacksTheBatchOnceAndLaterAcksDoNotAckIt() {
+        stage.assign(PARTITION, new FeatureEngine(), 0, 1);
+        List<Message<String>> out =
+                stage.handleBatch(batch(List.of(quote(0, 1_000_000), quote(1, 2_000_000)), 1));
+
+        out.get(0).nack(new IllegalStateException("broker refused"));
+        out.get(1).nack(new IllegalStateException("broker refused"));
+        out.get(1).ack();
+
+        assertThat(nacks).hasValue(1);
+        assertThat(acks).hasValue(0);
+    }
+
+    @Test
+    void recordsAlreadyInTheStateAreSkippedAndABatchWithoutOutputIsAckedAtOnce() {
+        stage.assign(PARTITION, new FeatureEngine(), 2, 1);
+        List<Message<String>> out =
+                stage.handleBatch(batch(List.of(quote(0, 1_000_000), poison(1)), 1));
+        assertThat(out).isEmpty();
+        assertThat(acks).hasValue(1);
+        assertThat(stage.eventsProcessed()).isZero();
+    }
+
+    @Test
+    void aBatchPolledBeforeThePartitionWasGivenBackIsDroppedWithoutAnAck() {
+        stage.assign(PARTITION, new FeatureEngine(), 0, 7);
+        List<Message<String>> stale = stage.handleBatch(batch(List.of(quote(0, 1_000_000)), 6));
+        assertThat(stale).isEmpty();
+        assertThat(acks).hasValue(0);
+        assertThat(nacks).hasValue(0);
+
+        // The consumer delivers the records again in the new generation: they count once.
+        List<Message<String>> again = stage.handleBatch(batch(List.of(quote(0, 1_000_000)), 7));
+        assertThat(again).hasSize(1);
+        assertThat(stage.rowsEmitted()).isEqualTo(1);
+    }
+
+    @Test
+    void recordsOfAPartitionThisInstanceDoesNotOwnAreNotApplied() {
+        List<Message<String>> out = stage.handleBatch(batch(List.of(quote(0, 1_000_000)), 1));
+        assertThat(out).isEmpty();
+        assertThat(stage.eventsProcessed()).isZero();
+    }
+
+    private Message<List<String>> batch(List<ConsumerRecord<String, String>> records, int gen) {
+        TopicPartition tp = new TopicPartition(Topics.RAW, PARTITION);
+        ConsumerRecords<String, String> polled =
+                new ConsumerRecords<>(Map.of(tp, records), Map.of());
+        List<String> payloads = new ArrayList<>();
+        records.forEach(r -> payloads.add(r.value()));
+        return Message.of(
+                payloads,
+                Metadata.of(
+                        new IncomingKafkaRecordBatchMetadata<>(polled, "raw-in", 0, Map.of(), gen)),
+                () -> {
+                    acks.incrementAndGet();
+                    return CompletableFuture.completedFuture(null);
+                },
+                e -> {
+                    nacks.incrementAndGet();
+                    return CompletableFuture.completedFuture(null);
+                });
+    }
+
+    private static ConsumerRecord<String, String> quote(long offset, long timeMicros) {
+        String value =
+                RawEventCodec.encode(new Quote("BTC-USD", timeMicros, 100.0, 1.0, 101.0, 2.0));
+        return new ConsumerRecord<>(Topics.RAW, PARTITION, offset, "BTC-USD", value);
+    }
+
+    private static ConsumerRecord<String, String> poison(long offset) {
+        return new ConsumerRecord<>(Topics.RAW, PARTITION, offset, "BTC-USD", "not json");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String topicOf(Message<String> m) {
+        return m.getMetadata(OutgoingKafkaRecordMetadata.class)
+                .map(o -> ((OutgoingKafkaRecordMetadata<String>) o).getTopic())
+                .orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String header(Message<String> m, String name) {
+        var o = m.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
+        var h = ((OutgoingKafkaRecordMetadata<String>) o).getHeaders().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static FeaturesSettings settings() {
+        return new FeaturesSettings() {
+            @Override
+            public boolean enabled() {
+                return true;
+            }
+
+            @Override
+            public Duration rebuildWindow() {
+                return Duration.ofMinutes(6);
+            }
+
+            @Override
+            public Store store() {
+                return new Store() {
+                    @Override
+                    public boolean enabled() {
+                        return false;
+                    }
+
+                    @Override
+                    public String dir() {
+                        return "unused";
+                    }
+
+                    @Override
+                    public long maxRows() {
+                        return 1;
+                    }
+
+                    @Override
+                    public Duration maxAge() {
+                        return Duration.ofMinutes(5);
+                    }
+                };
+            }
+        };
+    }
+}
