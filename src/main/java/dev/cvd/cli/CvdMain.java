@@ -34,7 +34,36 @@ public class CvdMain implements QuarkusApplication {
                 && !isServe(args)) {
             System.setProperty("quarkus.profile", CLI_PROFILE);
         }
-        Quarkus.run(CvdMain.class, args);
+        Quarkus.run(CvdMain.class, CvdMain::exit, args);
+    }
+
+    /**
+     * Ends the process. A failure to start (the broker's port in use, a bad setting, an unreachable
+     * model) is one line naming its cause, not Quarkus' start-up stack trace, which is silenced in
+     * {@code application.properties} ({@code io.quarkus.runtime.Application}); set that category to
+     * ERROR to see it.
+     */
+    private static void exit(int code, Throwable failure) {
+        if (failure != null) {
+            System.err.println("cvd: cannot start: " + cause(failure));
+        }
+        System.exit(code);
+    }
+
+    /** The innermost cause's message, with its type when it is not one of ours. */
+    static String cause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : root.getMessage();
+        boolean ours =
+                root instanceof IllegalStateException || root instanceof IllegalArgumentException;
+        if (ours && !message.isBlank()) {
+            return message;
+        }
+        String type = root.getClass().getSimpleName();
+        return message.isBlank() ? type : type + ": " + message;
     }
 
     @Override

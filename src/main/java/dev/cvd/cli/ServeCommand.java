@@ -147,7 +147,9 @@ public class ServeCommand implements Callable<Integer> {
         err.println(
                 "cvd serving at "
                         + http
-                        + "  (health "
+                        + "  (live page "
+                        + http
+                        + "/, health "
                         + http
                         + "/health, metrics "
                         + http

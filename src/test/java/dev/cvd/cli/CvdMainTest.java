@@ -18,4 +18,19 @@ class CvdMainTest {
         assertThat(CvdMain.isServe(new String[] {"features", "x.gz"})).isFalse();
         assertThat(CvdMain.isServe(new String[] {})).isFalse();
     }
+
+    @Test
+    void aStartFailureIsItsInnermostCauseOnOneLine() {
+        Exception wrapped =
+                new RuntimeException(
+                        "Failed to start quarkus",
+                        new RuntimeException(
+                                new IllegalStateException(
+                                        "the embedded Kafka broker cannot listen on port 9092")));
+        assertThat(CvdMain.cause(wrapped))
+                .isEqualTo("the embedded Kafka broker cannot listen on port 9092");
+        assertThat(CvdMain.cause(new RuntimeException(new java.net.BindException("in use"))))
+                .isEqualTo("BindException: in use");
+        assertThat(CvdMain.cause(new NullPointerException())).isEqualTo("NullPointerException");
+    }
 }
