@@ -2,9 +2,7 @@ package dev.cvd;
 
 import dev.cvd.features.FeatureEngine;
 import dev.cvd.features.FeatureRow;
-import dev.cvd.ingest.FieldMapping;
-import dev.cvd.ingest.RecordingListener;
-import dev.cvd.ingest.RecordingReader;
+import dev.cvd.ingest.RecordingEvents;
 import dev.cvd.market.MarketEvent;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,19 +30,7 @@ final class OfflineRun {
     }
 
     static OfflineRun of(Path recording) throws IOException {
-        List<MarketEvent> events = new ArrayList<>();
-        new RecordingReader(FieldMapping.DEFAULT)
-                .read(
-                        recording,
-                        new RecordingListener() {
-                            @Override
-                            public void onEvent(MarketEvent event) {
-                                events.add(event);
-                            }
-
-                            @Override
-                            public void onRejected(String reason, String line) {}
-                        });
+        List<MarketEvent> events = RecordingEvents.of(recording);
         FeatureEngine engine = new FeatureEngine();
         List<FeatureRow> rows = new ArrayList<>();
         for (MarketEvent e : events) {

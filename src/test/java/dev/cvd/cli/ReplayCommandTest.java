@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cvd.ingest.FieldMapping;
 import dev.cvd.ingest.Passes;
+import dev.cvd.ingest.RecordingEvents;
 import dev.cvd.ingest.RecordingListener;
 import dev.cvd.ingest.RecordingReader;
 import dev.cvd.kafka.EmbeddedKafkaBroker;
@@ -155,19 +156,7 @@ class ReplayCommandTest {
 
     @Test
     void repeatPlaysTheRecordingAgainShiftedPastTheEndOfThePreviousPass() throws Exception {
-        List<MarketEvent> once = new ArrayList<>();
-        new RecordingReader(FieldMapping.DEFAULT)
-                .read(
-                        RECORDING,
-                        new RecordingListener() {
-                            @Override
-                            public void onEvent(MarketEvent event) {
-                                once.add(event);
-                            }
-
-                            @Override
-                            public void onRejected(String reason, String line) {}
-                        });
+        List<MarketEvent> once = RecordingEvents.of(RECORDING);
         long first = once.get(0).timeMicros();
         long last = once.get(once.size() - 1).timeMicros();
         long shift = last - first + Passes.GAP_MICROS;

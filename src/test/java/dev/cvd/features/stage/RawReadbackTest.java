@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.cvd.features.FeatureContract;
 import dev.cvd.features.FeatureEngine;
 import dev.cvd.features.FeatureRow;
-import dev.cvd.ingest.FieldMapping;
-import dev.cvd.ingest.RecordingListener;
-import dev.cvd.ingest.RecordingReader;
+import dev.cvd.ingest.RecordingEvents;
 import dev.cvd.kafka.EmbeddedKafkaResource;
 import dev.cvd.kafka.KafkaPlatform;
 import dev.cvd.market.MarketEvent;
@@ -63,18 +61,7 @@ class RawReadbackTest {
 
     @BeforeAll
     void publishTheRecordingOnOnePartition() throws Exception {
-        new RecordingReader(FieldMapping.DEFAULT)
-                .read(
-                        RECORDING,
-                        new RecordingListener() {
-                            @Override
-                            public void onEvent(MarketEvent event) {
-                                events.add(event);
-                            }
-
-                            @Override
-                            public void onRejected(String reason, String line) {}
-                        });
+        events.addAll(RecordingEvents.of(RECORDING));
         FeatureEngine whole = new FeatureEngine();
         for (MarketEvent e : events) {
             FeatureRow[] row = {null};
