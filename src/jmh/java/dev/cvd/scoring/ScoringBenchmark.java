@@ -1,5 +1,13 @@
 package dev.cvd.scoring;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cvd.features.FeatureContract;
+import dev.cvd.features.FeatureEngine;
+import dev.cvd.ingest.FieldMapping;
+import dev.cvd.ingest.RecordingListener;
+import dev.cvd.ingest.RecordingReader;
+import dev.cvd.market.MarketEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,8 +56,12 @@ public class ScoringBenchmark {
 
     static final int BATCH = 1_000;
 
-    /** {@code reference}: 300 trees from Python; {@code synthetic200}: 200 trees from XGBoost4J. */
-    @Param({"reference", "synthetic200"})
+    /**
+     * {@code reference}: 300 trees from Python; {@code synthetic200}: 200 trees from XGBoost4J;
+     * {@code bundled}: the shipped {@code models/cvd-spike-v1} on the rows of the bundled
+     * recording.
+     */
+    @Param({"reference", "synthetic200", "bundled"})
     String model;
 
     private Path dir;
@@ -64,7 +76,14 @@ public class ScoringBenchmark {
     public void load() throws Exception {
         dir = Files.createTempDirectory("scoring-bench");
         Path file;
-        if (model.equals("reference")) {
+        if (model.equals("bundled")) {
+            Path bundle = Paths.get("models/cvd-spike-v1");
+            file = bundle.resolve("model.json");
+            rows =
+                    bundledRows(
+                            bundle.resolve("model.meta.json"),
+                            Paths.get("replay/ticks_BTCUSD_20251201_164446_10min.ndjson.gz"));
+        } else if (model.equals("reference")) {
             Path reference = Paths.get(getClass().getResource("/scoring/reference").toURI());
             file = reference.resolve("xgboost_model.json");
             rows = referenceRows(reference.resolve("sample_features.parquet"));
@@ -135,6 +154,38 @@ public class ScoringBenchmark {
     public double[] xgboost4jBatch() {
         xgboost.probabilities(batch, out);
         return out;
+    }
+
+    /** The recording's feature rows, reduced to the bundle's features in its order. */
+    private static double[][] bundledRows(Path meta, Path recording) throws IOException {
+        JsonNode names = new ObjectMapper().readTree(meta.toFile()).get("features");
+        int[] columns = new int[names.size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = FeatureContract.indexOf(names.get(i).asText());
+        }
+        List<double[]> rows = new ArrayList<>();
+        FeatureEngine engine = new FeatureEngine();
+        new RecordingReader(FieldMapping.DEFAULT)
+                .read(
+                        recording,
+                        new RecordingListener() {
+                            @Override
+                            public void onEvent(MarketEvent event) {
+                                engine.accept(
+                                        event,
+                                        (p, t, v) -> {
+                                            double[] row = new double[columns.length];
+                                            for (int i = 0; i < columns.length; i++) {
+                                                row[i] = v[columns[i]];
+                                            }
+                                            rows.add(row);
+                                        });
+                            }
+
+                            @Override
+                            public void onRejected(String reason, String line) {}
+                        });
+        return rows.toArray(double[][]::new);
     }
 
     private static double[][] referenceRows(Path parquet) throws Exception {
