@@ -91,6 +91,8 @@ class BrokerOutageTest {
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> replay.state() != ReplayService.State.RUNNING);
         assertThat(replay.state()).isEqualTo(ReplayService.State.FINISHED);
+        // The replay finishes when it has sent its last event; Kafka acknowledges it just after.
+        await().atMost(Duration.ofSeconds(30)).until(() -> replay.published() >= n);
         assertThat(replay.published()).as("events acknowledged by Kafka").isEqualTo(n);
         // The consumer commits a raw offset only after its row is stored: once the committed
         // offset reaches the end of ticks.raw, every row the stage will ever send is there.
