@@ -99,6 +99,8 @@ public final class FeatureEngine {
     private long invalidQuotes;
     private long invalidTrades;
     private long missingTimes;
+    private long rejections;
+    private String lastRejection;
 
     /**
      * The mid price {@code (bid + ask) / 2} of the quote whose row is being (or was last) emitted.
@@ -155,11 +157,13 @@ public final class FeatureEngine {
         // Written so that NaN fails every test.
         if (!(bid > 0 && ask > 0 && bid <= ask && ask < Double.POSITIVE_INFINITY)) {
             invalidQuotes++;
+            rejected(INVALID_QUOTE);
             return;
         }
         ProductState p = state(productId);
         if (timeMicros == EventTime.UNKNOWN && p.lastTime == EventTime.UNKNOWN) {
             missingTimes++;
+            rejected(MISSING_TIME);
             return;
         }
         long t = p.clamp(timeMicros);
@@ -258,6 +262,7 @@ public final class FeatureEngine {
                 && size > 0
                 && size < Double.POSITIVE_INFINITY)) {
             invalidTrades++;
+            rejected(INVALID_TRADE);
             return;
         }
         ProductState p = state(productId);
@@ -281,6 +286,21 @@ public final class FeatureEngine {
             return;
         }
         state(productId).clamp(timeMicros);
+    }
+
+    private void rejected(String reason) {
+        rejections++;
+        lastRejection = reason;
+    }
+
+    /** Events rejected so far, all reasons together. */
+    public long rejections() {
+        return rejections;
+    }
+
+    /** The reason code of the last rejected event, or null if none was rejected. */
+    public String lastRejection() {
+        return lastRejection;
     }
 
     /**

@@ -55,6 +55,7 @@ public class LiveFeed {
                         .register(registry);
         Gauge.builder("cvd.live.connections", subscribers, Map::size)
                 .description("Open connections of /ws/predictions")
+                .strongReference(true)
                 .register(registry);
     }
 

@@ -9,7 +9,6 @@ import dev.cvd.market.MarketEvent;
 import dev.cvd.market.RawEventCodec;
 import dev.cvd.market.WireFormatException;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -68,7 +67,7 @@ public class FeaturesStage {
 
     private final Object lock = new Object();
     private final Map<Integer, PartitionState> partitions = new HashMap<>();
-    private final Map<String, Long> retiredRejections = new HashMap<>();
+    private final Map<String, Counter> engineRejected = new HashMap<>();
     private final Map<String, Long> lastEventNanos = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private final Counter eventsIn;
@@ -103,10 +102,9 @@ public class FeaturesStage {
                         .publishPercentileHistogram()
                         .register(registry);
         for (String reason : ENGINE_REASONS) {
-            FunctionCounter.builder(
-                            "cvd.events.rejected", this, stage -> stage.engineRejections(reason))
-                    .tags("stage", "features", "reason", reason)
-                    .register(registry);
+            engineRejected.put(
+                    reason,
+                    registry.counter("cvd.events.rejected", "stage", STAGE, "reason", reason));
         }
         this.worker =
                 Executors.newSingleThreadExecutor(
@@ -215,12 +213,16 @@ public class FeaturesStage {
             eventsIn.increment();
             FeatureEngine engine = state.engine;
             rowEmitted = false;
+            long rejectionsBefore = engine.rejections();
             try {
                 engine.accept(event, this::onRow);
             } catch (RuntimeException e) {
                 rejected("processing_error");
                 LOG.errorf("cannot process %s: %s", record.value(), e);
                 return BatchAck.deadLetter(record, STAGE, "processing_error: " + e.getMessage());
+            }
+            if (engine.rejections() != rejectionsBefore) {
+                engineRejected.get(engine.lastRejection()).increment();
             }
             touch(event.productId());
             if (!rowEmitted) {
@@ -310,6 +312,7 @@ public class FeaturesStage {
                     .baseUnit("seconds")
                     .description("Seconds since the features stage last received an event")
                     .tags("product", productId)
+                    .strongReference(true)
                     .register(registry);
         }
     }
@@ -323,35 +326,14 @@ public class FeaturesStage {
      */
     void assign(int partition, FeatureEngine rebuilt, long nextOffset, int generation) {
         synchronized (lock) {
-            PartitionState old =
-                    partitions.put(partition, new PartitionState(rebuilt, nextOffset, generation));
-            if (old != null) {
-                retire(old.engine);
-            }
+            partitions.put(partition, new PartitionState(rebuilt, nextOffset, generation));
         }
     }
 
     /** Drops the state of a partition this instance no longer owns. */
     void revoke(int partition) {
         synchronized (lock) {
-            PartitionState old = partitions.remove(partition);
-            if (old != null) {
-                retire(old.engine);
-            }
-        }
-    }
-
-    private void retire(FeatureEngine engine) {
-        engine.rejectedByReason().forEach((r, n) -> retiredRejections.merge(r, n, Long::sum));
-    }
-
-    private double engineRejections(String reason) {
-        synchronized (lock) {
-            long n = retiredRejections.getOrDefault(reason, 0L);
-            for (PartitionState p : partitions.values()) {
-                n += p.engine.rejectedByReason().getOrDefault(reason, 0L);
-            }
-            return n;
+            partitions.remove(partition);
         }
     }
 

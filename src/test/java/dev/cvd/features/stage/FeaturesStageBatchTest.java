@@ -34,7 +34,8 @@ class FeaturesStageBatchTest {
 
     private static final int PARTITION = 0;
 
-    private final FeaturesStage stage = new FeaturesStage(settings(), new SimpleMeterRegistry());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final FeaturesStage stage = new FeaturesStage(settings(), registry);
     private final AtomicInteger acks = new AtomicInteger();
     private final AtomicInteger nacks = new AtomicInteger();
 
@@ -115,6 +116,34 @@ class FeaturesStageBatchTest {
         List<Message<String>> out = stage.handleBatch(batch(List.of(quote(0, 1_000_000)), 1));
         assertThat(out).isEmpty();
         assertThat(stage.eventsProcessed()).isZero();
+    }
+
+    @Test
+    void aQuoteTheEngineRejectsIsCountedByItsReasonAndMakesNoRow() {
+        stage.assign(PARTITION, new FeatureEngine(), 0, 1);
+        String crossed =
+                RawEventCodec.encode(new Quote("BTC-USD", 1_000_000, 101.0, 1.0, 100.0, 2.0));
+        List<Message<String>> out =
+                stage.handleBatch(
+                        batch(
+                                List.of(
+                                        new ConsumerRecord<>(
+                                                Topics.RAW, PARTITION, 0, "BTC-USD", crossed),
+                                        quote(1, 2_000_000)),
+                                1));
+        assertThat(out).hasSize(1);
+        assertThat(
+                        registry.get("cvd.events.rejected")
+                                .tags("stage", "features", "reason", "invalid_quote")
+                                .counter()
+                                .count())
+                .isEqualTo(1.0);
+        assertThat(
+                        registry.get("cvd.events.rejected")
+                                .tags("stage", "features", "reason", "invalid_trade")
+                                .counter()
+                                .count())
+                .isZero();
     }
 
     private Message<List<String>> batch(List<ConsumerRecord<String, String>> records, int gen) {
