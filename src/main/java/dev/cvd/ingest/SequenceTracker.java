@@ -6,7 +6,8 @@ package dev.cvd.ingest;
  * lost message, a number at or below the last one a repeat. A new connection starts a new sequence:
  * call {@link #reset()}.
  *
- * <p>Counts are cumulative over resets. Not thread-safe: one owner thread.
+ * <p>Counts are cumulative over resets. One owner thread observes; the counts may be read from any
+ * thread (metrics).
  */
 public final class SequenceTracker {
 
@@ -15,9 +16,9 @@ public final class SequenceTracker {
 
     private long last = -1;
     private boolean started;
-    private long gaps;
-    private long missing;
-    private long stale;
+    private volatile long gaps;
+    private volatile long missing;
+    private volatile long stale;
 
     /** Starts a new connection: the next number observed is taken as it comes. */
     public void reset() {

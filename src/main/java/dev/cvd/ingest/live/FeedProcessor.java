@@ -70,9 +70,6 @@ public final class FeedProcessor {
     private int connectionsThisRun;
     private final Map<String, Long> lastFrameNanos = new ConcurrentHashMap<>();
     private volatile Map<String, List<String>> subscriptions = Map.of();
-    private volatile long gaps;
-    private volatile long missing;
-    private volatile long stale;
     private volatile long crossed;
     private volatile long rejected;
     private volatile long errors;
@@ -121,10 +118,7 @@ public final class FeedProcessor {
         AdvancedTradeFrame frame = AdvancedTradeFrame.decode(text, receiveMicros);
         if (frame.sequenceNum() >= 0) {
             long skipped = sequence.observe(frame.sequenceNum());
-            gaps = sequence.gaps();
-            missing = sequence.missing();
             if (skipped == SequenceTracker.STALE) {
-                stale = sequence.stale();
                 return;
             }
             if (skipped > 0) {
@@ -233,17 +227,17 @@ public final class FeedProcessor {
 
     /** Sequence gaps detected. */
     public long gaps() {
-        return gaps;
+        return sequence.gaps();
     }
 
     /** Frames lost in those gaps. */
     public long missing() {
-        return missing;
+        return sequence.missing();
     }
 
     /** Repeated sequence numbers dropped. */
     public long stale() {
-        return stale;
+        return sequence.stale();
     }
 
     /** Times a book was found crossed. */
