@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cvd.features.FeatureContract;
 import dev.cvd.features.FeatureEngine;
-import dev.cvd.ingest.FieldMapping;
-import dev.cvd.ingest.RecordingListener;
-import dev.cvd.ingest.RecordingReader;
+import dev.cvd.ingest.RecordingEvents;
 import dev.cvd.market.MarketEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -165,26 +163,17 @@ public class ScoringBenchmark {
         }
         List<double[]> rows = new ArrayList<>();
         FeatureEngine engine = new FeatureEngine();
-        new RecordingReader(FieldMapping.DEFAULT)
-                .read(
-                        recording,
-                        new RecordingListener() {
-                            @Override
-                            public void onEvent(MarketEvent event) {
-                                engine.accept(
-                                        event,
-                                        (p, t, v) -> {
-                                            double[] row = new double[columns.length];
-                                            for (int i = 0; i < columns.length; i++) {
-                                                row[i] = v[columns[i]];
-                                            }
-                                            rows.add(row);
-                                        });
-                            }
-
-                            @Override
-                            public void onRejected(String reason, String line) {}
-                        });
+        for (MarketEvent event : RecordingEvents.of(recording)) {
+            engine.accept(
+                    event,
+                    (p, t, v) -> {
+                        double[] row = new double[columns.length];
+                        for (int i = 0; i < columns.length; i++) {
+                            row[i] = v[columns[i]];
+                        }
+                        rows.add(row);
+                    });
+        }
         return rows.toArray(double[][]::new);
     }
 
