@@ -18,6 +18,9 @@ public final class EventTime {
     /** Microseconds per second. */
     public static final long MICROS_PER_SECOND = 1_000_000L;
 
+    /** Days from 1970-01-01 to 10000-01-01. */
+    private static final long DAYS_TO_YEAR_10000 = 2_932_897L;
+
     private static final BigDecimal MILLIS_FLOOR = new BigDecimal("1e11");
     private static final BigDecimal MICROS_FLOOR = new BigDecimal("1e14");
     private static final BigDecimal NANOS_FLOOR = new BigDecimal("1e17");
@@ -154,15 +157,65 @@ public final class EventTime {
         return Math.round(seconds * MICROS_PER_SECOND);
     }
 
-    /** Formats UTC microseconds as ISO-8601 with six fraction digits and a {@code Z}. */
+    /**
+     * Formats UTC microseconds as ISO-8601 with a {@code Z}, exactly as {@link java.time.Instant}
+     * prints them: no fraction for a whole second, else three digits when the microseconds are
+     * whole milliseconds, else six.
+     */
     public static String format(long micros) {
         if (micros == UNKNOWN) {
             return "unknown";
         }
-        return java.time.Instant.ofEpochSecond(
-                        Math.floorDiv(micros, MICROS_PER_SECOND),
-                        Math.floorMod(micros, MICROS_PER_SECOND) * 1000L)
-                .toString();
+        long seconds = Math.floorDiv(micros, MICROS_PER_SECOND);
+        int fraction = (int) Math.floorMod(micros, MICROS_PER_SECOND);
+        long days = Math.floorDiv(seconds, 86_400L);
+        if (days < 0 || days >= DAYS_TO_YEAR_10000) {
+            // Years before 1970 or past 9999: rare enough to leave to java.time.
+            return java.time.Instant.ofEpochSecond(seconds, fraction * 1000L).toString();
+        }
+        int secondOfDay = (int) (seconds - days * 86_400L);
+        // Howard Hinnant's civil_from_days, for days since 1970-01-01 >= 0.
+        long z = days + 719_468;
+        long era = z / 146_097;
+        long doe = z - era * 146_097;
+        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
+        char[] c = new char[27];
+        put(c, 0, year, 4);
+        c[4] = '-';
+        put(c, 5, month, 2);
+        c[7] = '-';
+        put(c, 8, day, 2);
+        c[10] = 'T';
+        put(c, 11, secondOfDay / 3600, 2);
+        c[13] = ':';
+        put(c, 14, secondOfDay / 60 % 60, 2);
+        c[16] = ':';
+        put(c, 17, secondOfDay % 60, 2);
+        int n = 19;
+        if (fraction != 0) {
+            c[n++] = '.';
+            if (fraction % 1000 == 0) {
+                put(c, n, fraction / 1000, 3);
+                n += 3;
+            } else {
+                put(c, n, fraction, 6);
+                n += 6;
+            }
+        }
+        c[n++] = 'Z';
+        return new String(c, 0, n);
+    }
+
+    private static void put(char[] c, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */

@@ -8,6 +8,7 @@ import dev.cvd.kafka.Channels;
 import dev.cvd.market.MarketEvent;
 import dev.cvd.market.RawEventCodec;
 import dev.cvd.market.WireFormatException;
+import dev.cvd.market.WireText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -243,7 +244,8 @@ public class FeaturesStage {
         }
         RecordHeaders headers = new RecordHeaders();
         headers.add(
-                FeatureRowCodec.MID_HEADER, Double.toString(mid).getBytes(StandardCharsets.UTF_8));
+                FeatureRowCodec.MID_HEADER,
+                WireText.toString(mid).getBytes(StandardCharsets.UTF_8));
         Metadata metadata =
                 Metadata.of(
                         OutgoingKafkaRecordMetadata.<String>builder()

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.cvd.market.WireFormatException;
 import dev.cvd.market.WireJson;
-import java.io.UncheckedIOException;
+import dev.cvd.market.WireText;
 
 /**
  * The JSON wire format of predictions on {@code ticks.predictions}, schema version 1 (key = product
@@ -26,17 +25,45 @@ public final class PredictionCodec {
     public static final int VERSION = 1;
 
     private static final ObjectMapper MAPPER = new ObjectMapper(WireJson.newFactory());
-    private static final ObjectWriter WRITER = MAPPER.writerFor(Prediction.class);
     private static final ObjectReader READER = MAPPER.reader();
 
     private PredictionCodec() {}
 
-    /** Encodes a prediction. */
+    /**
+     * Encodes a prediction. Written by hand into one buffer: the same text Jackson writes for the
+     * record (a test holds the two equal), at a fraction of the cost.
+     */
     public static String encode(Prediction p) {
-        try {
-            return WRITER.writeValueAsString(p);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e); // a record of strings and numbers always writes
+        StringBuilder out = new StringBuilder(256);
+        out.append("{\"v\":").append(VERSION).append(",\"product_id\":");
+        string(out, p.productId());
+        out.append(",\"time_us\":").append(p.timeMicros()).append(",\"time\":");
+        string(out, p.time());
+        out.append(",\"probability\":");
+        number(out, p.probability());
+        out.append(",\"prediction\":").append(p.prediction()).append(",\"threshold\":");
+        number(out, p.threshold());
+        out.append(",\"model_version\":");
+        string(out, p.modelVersion());
+        out.append(",\"model_name\":");
+        string(out, p.modelName());
+        return out.append('}').toString();
+    }
+
+    private static void string(StringBuilder out, String s) {
+        if (s == null) {
+            out.append("null");
+        } else {
+            WireText.appendString(out, s);
+        }
+    }
+
+    /** A non-finite double as Jackson writes it by default: a quoted NaN or Infinity. */
+    private static void number(StringBuilder out, double v) {
+        if (Double.isFinite(v)) {
+            WireText.appendDouble(out, v);
+        } else {
+            out.append('"').append(v).append('"');
         }
     }
 

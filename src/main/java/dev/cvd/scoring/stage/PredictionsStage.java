@@ -5,6 +5,7 @@ import dev.cvd.features.FeatureRowCodec;
 import dev.cvd.kafka.BatchAck;
 import dev.cvd.kafka.Channels;
 import dev.cvd.market.WireFormatException;
+import dev.cvd.market.WireText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
@@ -157,7 +158,7 @@ public class PredictionsStage {
             return Double.NaN;
         }
         try {
-            return Double.parseDouble(new String(h.value(), StandardCharsets.UTF_8));
+            return WireText.parseDouble(new String(h.value(), StandardCharsets.UTF_8));
         } catch (NumberFormatException e) {
             return Double.NaN;
         }

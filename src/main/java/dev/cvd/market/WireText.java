@@ -1,0 +1,177 @@
+package dev.cvd.market;
+
+import com.fasterxml.jackson.core.io.NumberInput;
+import com.fasterxml.jackson.core.io.NumberOutput;
+
+/**
+ * Hand-written JSON text for the wire codecs' fixed layouts: the same characters a Jackson
+ * generator with {@link WireJson}'s settings writes, and the same values its parser reads, without
+ * a generator or parser per record (which cost more than the record's own work on the streaming
+ * path). Stateless and thread-safe.
+ */
+public final class WireText {
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    private WireText() {}
+
+    /** Appends a string as a JSON string literal, escaped as Jackson escapes it. */
+    public static void appendString(StringBuilder out, String s) {
+        out.append('"');
+        int n = s.length();
+        int plain = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            out.append(s, plain, i);
+            plain = i + 1;
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\f' -> out.append("\\f");
+                case '\r' -> out.append("\\r");
+                default -> out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            }
+        }
+        out.append(s, plain, n).append('"');
+    }
+
+    /** A finite double's shortest decimal text that reads back to the same bits. */
+    public static String toString(double v) {
+        return NumberOutput.toString(v, true);
+    }
+
+    /** Reads a decimal number, correctly rounded (as {@link Double#parseDouble}, faster). */
+    public static double parseDouble(String s) {
+        return NumberInput.parseDouble(s, true);
+    }
+
+    /**
+     * Appends a finite double as its shortest decimal that reads back to the same bits (Jackson's
+     * fast writer, {@link Double#toString}'s notation).
+     */
+    public static void appendDouble(StringBuilder out, double v) {
+        out.append(NumberOutput.toString(v, true));
+    }
+
+    /**
+     * The end of the JSON number that starts at {@code from} ({@code -?(0|[1-9]\d*)(\.\d+)?
+     * ([eE][+-]?\d+)?}), or -1 if none starts there.
+     */
+    public static int numberEnd(char[] s, int from, int limit) {
+        int i = from;
+        if (i < limit && s[i] == '-') {
+            i++;
+        }
+        if (i >= limit || !digit(s[i])) {
+            return -1;
+        }
+        if (s[i++] != '0') {
+            while (i < limit && digit(s[i])) {
+                i++;
+            }
+        }
+        if (i < limit && s[i] == '.') {
+            int start = ++i;
+            while (i < limit && digit(s[i])) {
+                i++;
+            }
+            if (i == start) {
+                return -1;
+            }
+        }
+        if (i < limit && (s[i] == 'e' || s[i] == 'E')) {
+            i++;
+            if (i < limit && (s[i] == '+' || s[i] == '-')) {
+                i++;
+            }
+            int start = i;
+            while (i < limit && digit(s[i])) {
+                i++;
+            }
+            if (i == start) {
+                return -1;
+            }
+        }
+        return i;
+    }
+
+    /** Reads the JSON number {@code s[from, to)} (correctly rounded, as Jackson's fast parser). */
+    public static double parseDouble(char[] s, int from, int to) {
+        return NumberInput.parseDouble(s, from, to - from, true);
+    }
+
+    /**
+     * Reads the non-negative or negative integer {@code s[from, to)} of at most 18 digits, or
+     * returns {@link Long#MIN_VALUE} if it is not one.
+     */
+    public static long parseLong(char[] s, int from, int to) {
+        int i = from;
+        boolean negative = i < to && s[i] == '-';
+        if (negative) {
+            i++;
+        }
+        if (i >= to || to - i > 18) {
+            return Long.MIN_VALUE;
+        }
+        long v = 0;
+        for (; i < to; i++) {
+            if (!digit(s[i])) {
+                return Long.MIN_VALUE;
+            }
+            v = v * 10 + (s[i] - '0');
+        }
+        return negative ? -v : v;
+    }
+
+    /** Whether the JSON number {@code s[from, to)} has neither a fraction nor an exponent. */
+    public static boolean isInteger(char[] s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s[i];
+            if (c == '.' || c == 'e' || c == 'E') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code s} holds {@code literal} at {@code at}. */
+    public static boolean matches(char[] s, int at, char[] literal) {
+        if (at + literal.length > s.length) {
+            return false;
+        }
+        for (int k = 0; k < literal.length; k++) {
+            if (s[at + k] != literal[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The index of the quote that closes a string whose text starts at {@code from}, or -1 if the
+     * string has an escape or a control character before it (which the caller leaves to a full
+     * parser) or does not close.
+     */
+    public static int plainStringEnd(char[] s, int from) {
+        for (int i = from; i < s.length; i++) {
+            char c = s[i];
+            if (c == '"') {
+                return i;
+            }
+            if (c == '\\' || c < 0x20) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
+    }
+}
