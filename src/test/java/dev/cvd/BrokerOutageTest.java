@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * exactly the rows of the offline engine, bit for bit.
  *
  * <p>The producers never give up on a record while the broker is away (their {@code
- * delivery.timeout.ms} is unbounded), which the second test checks.
+ * delivery.timeout.ms} and {@code max.block.ms} are unbounded), which the second test checks.
  */
 @QuarkusTest
 @WithTestResource(
@@ -162,6 +162,12 @@ class BrokerOutageTest {
                             channel,
                             timeout == null ? "Kafka's default" : "configured")
                     .isEqualTo(Integer.MAX_VALUE);
+            // A send waits for its topic's metadata at most max.block.ms (a minute by default),
+            // then fails: the first dead letter after a while without one, sent while the broker
+            // is away, failed its whole batch into ticks.dlq.
+            assertThat(config.get(ProducerConfig.MAX_BLOCK_MS_CONFIG))
+                    .as("%s of %s", ProducerConfig.MAX_BLOCK_MS_CONFIG, channel)
+                    .hasToString(String.valueOf(Integer.MAX_VALUE));
         }
     }
 
