@@ -42,9 +42,9 @@ public final class FeatureRowCodec {
             "{\"v\":" + VERSION + ",\"contract\":" + FeatureContract.VERSION + ",\"product_id\":";
     private static final char[] HEAD = HEAD_TEXT.toCharArray();
     private static final char[] TIME_US = ",\"time_us\":".toCharArray();
-    private static final char[] TIME = ",\"time\":\"".toCharArray();
+    private static final char[] TIME = ",\"time\":".toCharArray();
     private static final char[] FEATURES = ",\"features\":{".toCharArray();
-    private static final char[] NULL = "null".toCharArray();
+    private static final char[] END = "}}".toCharArray();
 
     /** Each feature's {@code "name":}, after a comma but for the first. */
     private static final String[] FIELDS = new String[FeatureContract.SIZE];
@@ -99,7 +99,7 @@ public final class FeatureRowCodec {
      */
     public static FeatureRow decode(String text) {
         if (text != null) {
-            FeatureRow row = decodeCanonical(text.toCharArray());
+            FeatureRow row = decodeCanonical(text);
             if (row != null) {
                 return row;
             }
@@ -113,68 +113,18 @@ public final class FeatureRowCodec {
      * #decodeAnyLayout} then reads or rejects with its reason. Every value accepted here is one
      * that the general path reads to the same row.
      */
-    private static FeatureRow decodeCanonical(char[] s) {
-        if (!WireText.matches(s, 0, HEAD)) {
-            return null;
-        }
-        int i = HEAD.length + 1;
-        if (s.length <= i || s[i - 1] != '"') {
-            return null;
-        }
-        int close = WireText.plainStringEnd(s, i);
-        if (close <= i) {
-            return null;
-        }
-        String product = new String(s, i, close - i);
-        i = close + 1;
-        if (!WireText.matches(s, i, TIME_US)) {
-            return null;
-        }
-        i += TIME_US.length;
-        int end = WireText.numberEnd(s, i, s.length);
-        if (end < 0) {
-            return null;
-        }
-        long time = WireText.parseLong(s, i, end);
-        if (time == Long.MIN_VALUE) {
-            return null;
-        }
-        i = end;
-        if (!WireText.matches(s, i, TIME)) {
-            return null;
-        }
-        i += TIME.length;
-        close = WireText.plainStringEnd(s, i);
-        if (close < 0) {
-            return null;
-        }
-        i = close + 1;
-        if (!WireText.matches(s, i, FEATURES)) {
-            return null;
-        }
-        i += FEATURES.length;
+    private static FeatureRow decodeCanonical(String text) {
+        WireText.Cursor c = new WireText.Cursor(text);
+        String product = c.expect(HEAD).string();
+        long time = c.expect(TIME_US).longOrNull(EventTime.UNKNOWN);
+        c.expect(TIME).string();
+        c.expect(FEATURES);
         double[] values = new double[FeatureContract.SIZE];
         for (int f = 0; f < FeatureContract.SIZE; f++) {
-            char[] field = FIELD_CHARS[f];
-            if (!WireText.matches(s, i, field)) {
-                return null;
-            }
-            i += field.length;
-            if (WireText.matches(s, i, NULL)) {
-                values[f] = Double.NaN;
-                i += NULL.length;
-                continue;
-            }
-            end = WireText.numberEnd(s, i, s.length);
-            // Integers (which encode never writes) are left to the general path: "-0" reads as 0.0
-            // there.
-            if (end < 0 || WireText.isInteger(s, i, end)) {
-                return null;
-            }
-            values[f] = WireText.parseDouble(s, i, end);
-            i = end;
+            values[f] = c.expect(FIELD_CHARS[f]).doubleOrNull();
         }
-        if (i + 2 != s.length || s[i] != '}' || s[i + 1] != '}') {
+        c.expect(END);
+        if (!c.done() || product.isEmpty() || time == EventTime.UNKNOWN) {
             return null;
         }
         return new FeatureRow(product, time, values);

@@ -1,12 +1,10 @@
 package dev.cvd.market;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /**
@@ -35,58 +33,75 @@ public final class RawEventCodec {
 
     private static final JsonFactory JSON = WireJson.FACTORY;
 
+    private static final String QUOTE = "{\"v\":" + VERSION + ",\"type\":\"quote\",\"product_id\":";
+    private static final String TRADE = "{\"v\":" + VERSION + ",\"type\":\"trade\",\"product_id\":";
+    private static final String BOOK = "{\"v\":" + VERSION + ",\"type\":\"book\",\"product_id\":";
+    private static final String GAP = "{\"v\":" + VERSION + ",\"type\":\"gap\",\"product_id\":";
+    private static final char[] QUOTE_CHARS = QUOTE.toCharArray();
+    private static final char[] TRADE_CHARS = TRADE.toCharArray();
+    private static final char[] TIME_US = ",\"time_us\":".toCharArray();
+    private static final char[] BID = ",\"bid\":".toCharArray();
+    private static final char[] BID_QTY = ",\"bid_qty\":".toCharArray();
+    private static final char[] ASK = ",\"ask\":".toCharArray();
+    private static final char[] ASK_QTY = ",\"ask_qty\":".toCharArray();
+    private static final char[] PRICE = ",\"price\":".toCharArray();
+    private static final char[] SIZE = ",\"size\":".toCharArray();
+    private static final char[] SIDE = ",\"side\":".toCharArray();
+    private static final char[] CLOSE = "}".toCharArray();
+
     private RawEventCodec() {}
 
-    /** Encodes one event as a single-line JSON object. */
+    /**
+     * Encodes one event as a single-line JSON object. Written by hand into one buffer: the same
+     * text a Jackson generator writes (a test holds the two equal), at a fraction of the cost.
+     */
     public static String encode(MarketEvent event) {
-        StringWriter out = new StringWriter(640);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeNumberField("v", VERSION);
-            if (event instanceof Quote q) {
-                g.writeStringField("type", "quote");
-                head(g, q);
-                number(g, "bid", q.bid());
-                number(g, "bid_qty", q.bidQty());
-                number(g, "ask", q.ask());
-                number(g, "ask_qty", q.askQty());
-            } else if (event instanceof Trade t) {
-                g.writeStringField("type", "trade");
-                head(g, t);
-                number(g, "price", t.price());
-                number(g, "size", t.size());
-                g.writeStringField("side", sideName(t.side()));
-            } else if (event instanceof BookUpdate b) {
-                g.writeStringField("type", "book");
-                head(g, b);
-                g.writeStringField("side", b.side() == BookSide.BID ? "bid" : "ask");
-                number(g, "price", b.price());
-                number(g, "size", b.size());
-            } else if (event instanceof SegmentBreak s) {
-                g.writeStringField("type", "gap");
-                head(g, s);
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
+        StringBuilder out = new StringBuilder(192);
+        if (event instanceof Quote q) {
+            head(out, QUOTE, q);
+            number(out, ",\"bid\":", q.bid());
+            number(out, ",\"bid_qty\":", q.bidQty());
+            number(out, ",\"ask\":", q.ask());
+            number(out, ",\"ask_qty\":", q.askQty());
+        } else if (event instanceof Trade t) {
+            head(out, TRADE, t);
+            number(out, ",\"price\":", t.price());
+            number(out, ",\"size\":", t.size());
+            out.append(",\"side\":\"").append(sideName(t.side())).append('"');
+        } else if (event instanceof BookUpdate b) {
+            head(out, BOOK, b);
+            out.append(",\"side\":\"").append(b.side() == BookSide.BID ? "bid" : "ask");
+            number(out, "\",\"price\":", b.price());
+            number(out, ",\"size\":", b.size());
+        } else if (event instanceof SegmentBreak g) {
+            head(out, GAP, g);
+        } else {
+            out.append("{\"v\":").append(VERSION);
         }
-        return out.toString();
+        return out.append('}').toString();
     }
 
-    private static void head(JsonGenerator g, MarketEvent e) throws IOException {
-        g.writeStringField("product_id", e.productId());
+    private static void head(StringBuilder out, String head, MarketEvent e) {
+        out.append(head);
+        if (e.productId() == null) {
+            out.append("null");
+        } else {
+            WireText.appendString(out, e.productId());
+        }
+        out.append(",\"time_us\":");
         if (e.timeMicros() == EventTime.UNKNOWN) {
-            g.writeNullField("time_us");
+            out.append("null");
         } else {
-            g.writeNumberField("time_us", e.timeMicros());
+            out.append(e.timeMicros());
         }
     }
 
-    private static void number(JsonGenerator g, String name, double v) throws IOException {
+    private static void number(StringBuilder out, String field, double v) {
+        out.append(field);
         if (Double.isFinite(v)) {
-            g.writeNumberField(name, v);
+            WireText.appendDouble(out, v);
         } else {
-            g.writeNullField(name);
+            out.append("null");
         }
     }
 
@@ -108,6 +123,42 @@ public final class RawEventCodec {
         if (text == null) {
             throw new WireFormatException("malformed_json", "empty record");
         }
+        MarketEvent event = decodeCanonical(text);
+        return event != null ? event : decodeAnyLayout(text);
+    }
+
+    /**
+     * Reads an event laid out exactly as {@link #encode} writes it, or returns null for anything
+     * else, which {@link #decodeAnyLayout} then reads or rejects with its reason. Every event
+     * accepted here is one that the general path reads the same.
+     */
+    private static MarketEvent decodeCanonical(String text) {
+        WireText.Cursor c = new WireText.Cursor(text);
+        MarketEvent event;
+        if (c.skip(QUOTE_CHARS)) {
+            String product = c.string();
+            long time = c.expect(TIME_US).longOrNull(EventTime.UNKNOWN);
+            double bid = c.expect(BID).doubleOrNull();
+            double bidQty = c.expect(BID_QTY).doubleOrNull();
+            double ask = c.expect(ASK).doubleOrNull();
+            double askQty = c.expect(ASK_QTY).doubleOrNull();
+            event = c.ok() ? new Quote(product, time, bid, bidQty, ask, askQty) : null;
+        } else if (c.skip(TRADE_CHARS)) {
+            String product = c.string();
+            long time = c.expect(TIME_US).longOrNull(EventTime.UNKNOWN);
+            double price = c.expect(PRICE).doubleOrNull();
+            double size = c.expect(SIZE).doubleOrNull();
+            Side side = tradeSideOrNull(c.expect(SIDE).string());
+            event = c.ok() && side != null ? new Trade(product, time, price, size, side) : null;
+        } else {
+            return null; // book updates and gaps are rare: the general path reads them
+        }
+        c.expect(CLOSE);
+        return c.done() && event != null && !event.productId().isEmpty() ? event : null;
+    }
+
+    /** Reads an event in any JSON layout, with the full checks. */
+    static MarketEvent decodeAnyLayout(String text) {
         int version = -1;
         String type = null;
         String product = null;
@@ -197,6 +248,18 @@ public final class RawEventCodec {
             throw new WireFormatException("bad_field", "time_us is not an integer");
         }
         return p.getLongValue();
+    }
+
+    private static Side tradeSideOrNull(String s) {
+        if (s == null) {
+            return null;
+        }
+        return switch (s) {
+            case "buy" -> Side.BUY;
+            case "sell" -> Side.SELL;
+            case "unknown" -> Side.UNKNOWN;
+            default -> null;
+        };
     }
 
     private static Side tradeSide(String s) {

@@ -63,7 +63,7 @@ public final class WireText {
      * The end of the JSON number that starts at {@code from} ({@code -?(0|[1-9]\d*)(\.\d+)?
      * ([eE][+-]?\d+)?}), or -1 if none starts there.
      */
-    public static int numberEnd(char[] s, int from, int limit) {
+    private static int numberEnd(char[] s, int from, int limit) {
         int i = from;
         if (i < limit && s[i] == '-') {
             i++;
@@ -102,7 +102,7 @@ public final class WireText {
     }
 
     /** Reads the JSON number {@code s[from, to)} (correctly rounded, as Jackson's fast parser). */
-    public static double parseDouble(char[] s, int from, int to) {
+    private static double parseDouble(char[] s, int from, int to) {
         return NumberInput.parseDouble(s, from, to - from, true);
     }
 
@@ -110,7 +110,7 @@ public final class WireText {
      * Reads the non-negative or negative integer {@code s[from, to)} of at most 18 digits, or
      * returns {@link Long#MIN_VALUE} if it is not one.
      */
-    public static long parseLong(char[] s, int from, int to) {
+    private static long parseLong(char[] s, int from, int to) {
         int i = from;
         boolean negative = i < to && s[i] == '-';
         if (negative) {
@@ -130,7 +130,7 @@ public final class WireText {
     }
 
     /** Whether the JSON number {@code s[from, to)} has neither a fraction nor an exponent. */
-    public static boolean isInteger(char[] s, int from, int to) {
+    private static boolean isInteger(char[] s, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = s[i];
             if (c == '.' || c == 'e' || c == 'E') {
@@ -141,7 +141,7 @@ public final class WireText {
     }
 
     /** Whether {@code s} holds {@code literal} at {@code at}. */
-    public static boolean matches(char[] s, int at, char[] literal) {
+    private static boolean matches(char[] s, int at, char[] literal) {
         if (at + literal.length > s.length) {
             return false;
         }
@@ -158,7 +158,7 @@ public final class WireText {
      * string has an escape or a control character before it (which the caller leaves to a full
      * parser) or does not close.
      */
-    public static int plainStringEnd(char[] s, int from) {
+    private static int plainStringEnd(char[] s, int from) {
         for (int i = from; i < s.length; i++) {
             char c = s[i];
             if (c == '"') {
@@ -170,6 +170,101 @@ public final class WireText {
         }
         return -1;
     }
+
+    /**
+     * Reads a record laid out exactly as a codec writes it, left to right. Any surprise (another
+     * layout, whitespace, an escape, an integer where a double is written, a value out of place)
+     * turns {@link #ok} false for good; the codec then hands the text to its general decoder, which
+     * reads it or rejects it with a reason. One per record; not thread-safe.
+     */
+    public static final class Cursor {
+        private final char[] s;
+        private int i;
+        private boolean ok = true;
+
+        public Cursor(String text) {
+            this.s = text.toCharArray();
+        }
+
+        /** Whether everything so far was as expected. */
+        public boolean ok() {
+            return ok;
+        }
+
+        /** Whether the whole text was read, and as expected. */
+        public boolean done() {
+            return ok && i == s.length;
+        }
+
+        /** Steps over {@code literal}, or fails. */
+        public Cursor expect(char[] literal) {
+            if (ok && matches(s, i, literal)) {
+                i += literal.length;
+            } else {
+                ok = false;
+            }
+            return this;
+        }
+
+        /** Steps over {@code literal} if it comes next; says whether it did. */
+        public boolean skip(char[] literal) {
+            if (ok && matches(s, i, literal)) {
+                i += literal.length;
+                return true;
+            }
+            return false;
+        }
+
+        /** A string without escapes; null (and a failure) for anything else. */
+        public String string() {
+            if (!ok || i >= s.length || s[i] != '"') {
+                ok = false;
+                return null;
+            }
+            int close = plainStringEnd(s, i + 1);
+            if (close < 0) {
+                ok = false;
+                return null;
+            }
+            String v = new String(s, i + 1, close - i - 1);
+            i = close + 1;
+            return v;
+        }
+
+        /** A number with a fraction or an exponent, or {@code null} as NaN. */
+        public double doubleOrNull() {
+            if (skip(NULL)) {
+                return Double.NaN;
+            }
+            int end = ok ? numberEnd(s, i, s.length) : -1;
+            // Integers (which the encoders never write for a double) are left to the general
+            // decoder: Jackson reads "-0" as 0.0, a double parser as -0.0.
+            if (end < 0 || isInteger(s, i, end)) {
+                ok = false;
+                return Double.NaN;
+            }
+            double v = parseDouble(s, i, end);
+            i = end;
+            return v;
+        }
+
+        /** An integer of at most 18 digits, or {@code null} as {@code whenNull}. */
+        public long longOrNull(long whenNull) {
+            if (skip(NULL)) {
+                return whenNull;
+            }
+            int end = ok ? numberEnd(s, i, s.length) : -1;
+            long v = end < 0 ? Long.MIN_VALUE : parseLong(s, i, end);
+            if (v == Long.MIN_VALUE) {
+                ok = false;
+                return whenNull;
+            }
+            i = end;
+            return v;
+        }
+    }
+
+    private static final char[] NULL = "null".toCharArray();
 
     private static boolean digit(char c) {
         return c >= '0' && c <= '9';
