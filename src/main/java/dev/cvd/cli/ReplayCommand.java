@@ -264,6 +264,9 @@ public class ReplayCommand implements Callable<Integer> {
                         "all",
                         ProducerConfig.LINGER_MS_CONFIG,
                         5,
+                        // Large batches at full speed: fewer requests for the broker to handle.
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        256 * 1024,
                         ProducerConfig.MAX_BLOCK_MS_CONFIG,
                         (int) Duration.ofSeconds(10).toMillis(),
                         ProducerConfig.CLIENT_ID_CONFIG,
