@@ -14,12 +14,12 @@ import dev.cvd.market.EventTime;
 record Envelope(long receiveTime, String product) {
 
     /** Fields of a collector's record that may hold the receive time, in the order tried. */
-    private static final String[] RECEIVE_TIME_FIELDS = {
+    static final String[] RECEIVE_TIME_FIELDS = {
         "ts", "timestamp", "time", "recv_ts", "recv_time", "receive_time", "received_at"
     };
 
     /** Fields that may hold the product id, in the order tried. */
-    private static final String[] PRODUCT_FIELDS = {"product_id", "product", "pair", "symbol"};
+    static final String[] PRODUCT_FIELDS = {"product_id", "product", "pair", "symbol"};
 
     /** The envelope of a top-level line: no receive time yet, the mapping's default product. */
     static Envelope root(FieldMapping mapping) {

@@ -1,5 +1,6 @@
 package dev.cvd.ingest;
 
+import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cvd.market.EventTime;
 
@@ -62,7 +63,8 @@ final class Values {
             throw new DecodeException(Reasons.BAD_NUMBER, "not a decimal: " + clip(s));
         }
         try {
-            return Double.parseDouble(s);
+            // Correctly rounded, as Double.parseDouble, so the same double; several times faster.
+            return NumberInput.parseDouble(s, true);
         } catch (NumberFormatException e) {
             throw new DecodeException(Reasons.BAD_NUMBER, "not a decimal: " + clip(s));
         }
