@@ -68,7 +68,8 @@ public final class FeatureRowCodec {
      * fraction of the cost.
      */
     public static String encode(String productId, long timeMicros, double[] values) {
-        StringBuilder out = new StringBuilder(720);
+        // A row of 28 numbers is about 1,100 characters.
+        StringBuilder out = new StringBuilder(1280);
         out.append(HEAD_TEXT);
         WireText.appendString(out, productId);
         out.append(",\"time_us\":").append(timeMicros).append(",\"time\":");

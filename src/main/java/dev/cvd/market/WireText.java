@@ -140,9 +140,9 @@ public final class WireText {
         return true;
     }
 
-    /** Whether {@code s} holds {@code literal} at {@code at}. */
-    private static boolean matches(char[] s, int at, char[] literal) {
-        if (at + literal.length > s.length) {
+    /** Whether {@code s}, up to {@code limit}, holds {@code literal} at {@code at}. */
+    private static boolean matches(char[] s, int at, int limit, char[] literal) {
+        if (at + literal.length > limit) {
             return false;
         }
         for (int k = 0; k < literal.length; k++) {
@@ -156,10 +156,10 @@ public final class WireText {
     /**
      * The index of the quote that closes a string whose text starts at {@code from}, or -1 if the
      * string has an escape or a control character before it (which the caller leaves to a full
-     * parser) or does not close.
+     * parser) or does not close before {@code limit}.
      */
-    private static int plainStringEnd(char[] s, int from) {
-        for (int i = from; i < s.length; i++) {
+    private static int plainStringEnd(char[] s, int from, int limit) {
+        for (int i = from; i < limit; i++) {
             char c = s[i];
             if (c == '"') {
                 return i;
@@ -178,12 +178,29 @@ public final class WireText {
      * reads it or rejects it with a reason. One per record; not thread-safe.
      */
     public static final class Cursor {
+        /** Each thread's copy of the record being read; grown when a record is longer. */
+        private static final ThreadLocal<char[]> SCRATCH =
+                ThreadLocal.withInitial(() -> new char[2048]);
+
         private final char[] s;
+        private final int n;
         private int i;
         private boolean ok = true;
 
+        /**
+         * A cursor at the start of {@code text}, read from a copy in this thread's scratch buffer
+         * (so reading a record allocates only what it returns): use it on this thread, before the
+         * next cursor of the thread.
+         */
         public Cursor(String text) {
-            this.s = text.toCharArray();
+            n = text.length();
+            char[] buffer = SCRATCH.get();
+            if (buffer.length < n) {
+                buffer = new char[Math.max(n, 2 * buffer.length)];
+                SCRATCH.set(buffer);
+            }
+            text.getChars(0, n, buffer, 0);
+            s = buffer;
         }
 
         /** Whether everything so far was as expected. */
@@ -193,12 +210,12 @@ public final class WireText {
 
         /** Whether the whole text was read, and as expected. */
         public boolean done() {
-            return ok && i == s.length;
+            return ok && i == n;
         }
 
         /** Steps over {@code literal}, or fails. */
         public Cursor expect(char[] literal) {
-            if (ok && matches(s, i, literal)) {
+            if (ok && matches(s, i, n, literal)) {
                 i += literal.length;
             } else {
                 ok = false;
@@ -208,7 +225,7 @@ public final class WireText {
 
         /** Steps over {@code literal} if it comes next; says whether it did. */
         public boolean skip(char[] literal) {
-            if (ok && matches(s, i, literal)) {
+            if (ok && matches(s, i, n, literal)) {
                 i += literal.length;
                 return true;
             }
@@ -217,11 +234,11 @@ public final class WireText {
 
         /** A string without escapes; null (and a failure) for anything else. */
         public String string() {
-            if (!ok || i >= s.length || s[i] != '"') {
+            if (!ok || i >= n || s[i] != '"') {
                 ok = false;
                 return null;
             }
-            int close = plainStringEnd(s, i + 1);
+            int close = plainStringEnd(s, i + 1, n);
             if (close < 0) {
                 ok = false;
                 return null;
@@ -236,7 +253,7 @@ public final class WireText {
             if (skip(NULL)) {
                 return Double.NaN;
             }
-            int end = ok ? numberEnd(s, i, s.length) : -1;
+            int end = ok ? numberEnd(s, i, n) : -1;
             // Integers (which the encoders never write for a double) are left to the general
             // decoder: Jackson reads "-0" as 0.0, a double parser as -0.0.
             if (end < 0 || isInteger(s, i, end)) {
@@ -253,7 +270,7 @@ public final class WireText {
             if (skip(NULL)) {
                 return whenNull;
             }
-            int end = ok ? numberEnd(s, i, s.length) : -1;
+            int end = ok ? numberEnd(s, i, n) : -1;
             long v = end < 0 ? Long.MIN_VALUE : parseLong(s, i, end);
             if (v == Long.MIN_VALUE) {
                 ok = false;
