@@ -5,17 +5,12 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import dev.cvd.features.FeatureEngine;
 import dev.cvd.features.FeatureRow;
 import dev.cvd.features.FeatureRowCodec;
-import dev.cvd.ingest.FieldMapping;
-import dev.cvd.ingest.RecordingListener;
-import dev.cvd.ingest.RecordingReader;
 import dev.cvd.ingest.stage.ReplayService;
 import dev.cvd.kafka.EmbeddedKafkaResource;
 import dev.cvd.kafka.KafkaPlatform;
 import dev.cvd.kafka.TopicReader;
-import dev.cvd.market.MarketEvent;
 import dev.cvd.market.Topics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -158,23 +153,7 @@ class PipelineTest {
     }
 
     static List<FeatureRow> offlineRows(Path recording) throws Exception {
-        List<FeatureRow> rows = new ArrayList<>();
-        FeatureEngine engine = new FeatureEngine();
-        new RecordingReader(FieldMapping.DEFAULT)
-                .read(
-                        recording,
-                        new RecordingListener() {
-                            @Override
-                            public void onEvent(MarketEvent event) {
-                                engine.accept(
-                                        event,
-                                        (p, t, v) -> rows.add(new FeatureRow(p, t, v.clone())));
-                            }
-
-                            @Override
-                            public void onRejected(String reason, String line) {}
-                        });
-        return rows;
+        return OfflineRun.of(recording).rows();
     }
 
     private static List<FeatureRow> rowsOf(

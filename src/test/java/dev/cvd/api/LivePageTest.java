@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cvd.features.FeatureContract;
 import dev.cvd.features.FeatureEngine;
-import dev.cvd.ingest.FieldMapping;
-import dev.cvd.ingest.RecordingListener;
-import dev.cvd.ingest.RecordingReader;
+import dev.cvd.ingest.RecordingEvents;
 import dev.cvd.ingest.stage.ReplayService;
 import dev.cvd.kafka.EmbeddedKafkaResource;
 import dev.cvd.market.MarketEvent;
@@ -223,25 +221,16 @@ class LivePageTest {
         long[] time = {0};
         double[] last = new double[2];
         int[] rows = {0};
-        new RecordingReader(FieldMapping.DEFAULT)
-                .read(
-                        recording,
-                        new RecordingListener() {
-                            @Override
-                            public void onEvent(MarketEvent event) {
-                                engine.accept(
-                                        event,
-                                        (p, t, v) -> {
-                                            time[0] = t;
-                                            last[0] = engine.rowMid();
-                                            last[1] = v[rv60];
-                                            rows[0]++;
-                                        });
-                            }
-
-                            @Override
-                            public void onRejected(String reason, String line) {}
-                        });
+        for (MarketEvent event : RecordingEvents.of(recording)) {
+            engine.accept(
+                    event,
+                    (p, t, v) -> {
+                        time[0] = t;
+                        last[0] = engine.rowMid();
+                        last[1] = v[rv60];
+                        rows[0]++;
+                    });
+        }
         return new LastRow(time[0], last[0], last[1], rows[0]);
     }
 
