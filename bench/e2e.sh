@@ -31,7 +31,7 @@ cd "$work"
 # shellcheck disable=SC2086
 java ${CVD_JAVA_OPTS:-} -jar "$jar" serve --speed max >serve.log 2>&1 &
 service=$!
-trap 'kill $service 2>/dev/null; wait $service 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $service 2>/dev/null; wait $service 2>/dev/null || true; rm -rf "$work"' EXIT
 
 out() {
   curl -sf localhost:8080/metrics |

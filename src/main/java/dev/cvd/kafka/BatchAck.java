@@ -1,34 +1,32 @@
 package dev.cvd.kafka;
 
 import dev.cvd.market.Topics;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 /**
- * Acknowledges a consumed batch of records once every message made from it is acknowledged by
- * Kafka, so that the consumer commits a batch's offsets only after its output is stored.
+ * Acknowledges a consumed batch of records once Kafka has stored every record made from it, so that
+ * the consumer commits a batch's offsets only after its output is stored.
  *
- * <p>Use: create it for a batch, wrap each outgoing message with {@link #track}, then call {@link
- * #sealed()} when the batch is processed; a batch that made no message is acknowledged at once. The
- * first failed message nacks the batch (the channel's failure strategy decides what happens to its
- * records) and later acknowledgements are ignored. Thread-safe: Kafka acknowledges on its own
- * threads.
+ * <p>Use: create it for a batch, pass {@link #track()} as the callback of each record sent for it,
+ * then call {@link #sealed()} when the batch is processed; a batch that made no record is
+ * acknowledged at once. The first record Kafka refuses nacks the batch (the channel's failure
+ * strategy decides what happens to its records) and later completions are ignored. One object
+ * serves all the batch's records, so tracking allocates nothing per record. Thread-safe: Kafka
+ * completes sends on its own threads.
  */
-public final class BatchAck {
-
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+public final class BatchAck implements Callback {
 
     private final Message<?> batch;
 
-    /** Messages not yet acknowledged, plus one until the batch is sealed. */
+    /** Records not yet stored, plus one until the batch is sealed. */
     private final AtomicInteger pending = new AtomicInteger(1);
 
     private final AtomicBoolean failed = new AtomicBoolean();
@@ -37,38 +35,40 @@ public final class BatchAck {
         this.batch = batch;
     }
 
-    /** The message, acknowledged as part of this batch. Call before {@link #sealed()}. */
-    public Message<String> track(Message<String> message) {
+    /** Counts one more record of the batch; returns the callback to send it with. */
+    public Callback track() {
         pending.incrementAndGet();
-        return message.withAck(this::release).withNack(this::fail);
+        return this;
     }
 
-    /** Every message of the batch is tracked: the batch is acknowledged when they all are. */
+    /** Every record of the batch is sent: the batch is acknowledged once they are all stored. */
     public void sealed() {
         release();
     }
 
-    private CompletionStage<Void> release() {
-        if (pending.decrementAndGet() == 0 && !failed.get()) {
-            return batch.ack();
+    /** A tracked record's completion: stored, or refused with the exception. */
+    @Override
+    public void onCompletion(RecordMetadata stored, Exception refused) {
+        if (refused == null) {
+            release();
+        } else if (failed.compareAndSet(false, true)) {
+            batch.nack(refused);
         }
-        return DONE;
     }
 
-    private CompletionStage<Void> fail(Throwable reason) {
-        if (failed.compareAndSet(false, true)) {
-            return batch.nack(reason);
+    private void release() {
+        if (pending.decrementAndGet() == 0 && !failed.get()) {
+            batch.ack();
         }
-        return DONE;
     }
 
     /**
-     * A record a stage cannot process, as a message to {@link Topics#DLQ}: the original key and
+     * A record a stage cannot process, as a record for {@link Topics#DLQ}: the original key and
      * value, the reason ({@code code: detail}) in {@link Topics#DLQ_REASON_HEADER}, the stage in
      * {@link Topics#DLQ_STAGE_HEADER}, and the topic, partition and offset in the {@code
      * dead-letter-*} headers the connector's own dead-letter strategy writes.
      */
-    public static Message<String> deadLetter(
+    public static ProducerRecord<String, String> deadLetter(
             ConsumerRecord<String, String> record, String stage, String reason) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.DLQ_REASON_HEADER, utf8(reason));
@@ -76,15 +76,12 @@ public final class BatchAck {
         headers.add("dead-letter-partition", utf8(Integer.toString(record.partition())));
         headers.add("dead-letter-offset", utf8(Long.toString(record.offset())));
         headers.add(Topics.DLQ_STAGE_HEADER, utf8(stage));
-        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> metadata =
-                OutgoingKafkaRecordMetadata.<String>builder()
-                        .withTopic(Topics.DLQ)
-                        .withHeaders(headers);
-        if (record.key() != null) {
-            metadata.withKey(record.key());
-        }
-        return Message.of(
-                record.value() == null ? "" : record.value(), Metadata.of(metadata.build()));
+        return new ProducerRecord<>(
+                Topics.DLQ,
+                null,
+                record.key(),
+                record.value() == null ? "" : record.value(),
+                headers);
     }
 
     private static byte[] utf8(String s) {

@@ -5,8 +5,10 @@ import dev.cvd.features.FeatureEngine;
 import dev.cvd.features.FeatureRowCodec;
 import dev.cvd.kafka.BatchAck;
 import dev.cvd.kafka.Channels;
+import dev.cvd.kafka.RecordSender;
 import dev.cvd.market.MarketEvent;
 import dev.cvd.market.RawEventCodec;
+import dev.cvd.market.Topics;
 import dev.cvd.market.WireFormatException;
 import dev.cvd.market.WireText;
 import io.micrometer.core.instrument.Counter;
@@ -14,13 +16,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +34,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 
@@ -49,11 +52,13 @@ import org.jboss.logging.Logger;
  * owned by that thread; rebalance callbacks take the same lock), so the per-record cost is the
  * feature work and not the messaging framework's. Each partition has its own {@link FeatureEngine},
  * so that a partition can be handed over to another instance with its state rebuilt ({@link
- * RawReadback}). A batch is acknowledged, and its offsets committed, only once Kafka has stored
- * every row made from it ({@link BatchAck}). A record that is not a valid raw event goes to {@code
- * ticks.dlq} with its reason (headers as the connector's dead-letter strategy writes them) as part
- * of its batch, and the stream goes on; if Kafka refuses a row, the batch is nacked and the
- * channel's dead-letter strategy sends its records to {@code ticks.dlq}.
+ * RawReadback}). Rows go out through the {@code features-out} channel's own producer, sent from
+ * that thread as they are made ({@link RecordSender}); a batch is acknowledged, and its offsets
+ * committed, only once Kafka has stored every row made from it ({@link BatchAck}). A record that is
+ * not a valid raw event goes to {@code ticks.dlq} with its reason (headers as the connector's
+ * dead-letter strategy writes them) as part of its batch, and the stream goes on; if Kafka refuses
+ * a row, the batch is nacked and the channel's dead-letter strategy sends its records to {@code
+ * ticks.dlq}.
  */
 @ApplicationScoped
 public class FeaturesStage {
@@ -79,6 +84,17 @@ public class FeaturesStage {
     private final Optional<FeatureStore> store;
 
     private volatile String storeFailure;
+
+    @Inject KafkaClientService clients;
+
+    /** The topic of the {@code features-out} channel. */
+    @ConfigProperty(
+            name = "mp.messaging.outgoing.features-out.topic",
+            defaultValue = Topics.FEATURES)
+    String rowsTopic = Topics.FEATURES;
+
+    /** The {@code features-out} channel's producer, once the first batch arrives. */
+    private RecordSender rows;
 
     /** One emitted row, copied out of the engine's reused array. */
     private String rowProduct;
@@ -135,16 +151,35 @@ public class FeaturesStage {
         }
     }
 
+    /**
+     * Wires {@code raw-in} to {@code features-out}. The rows are sent to the {@code features-out}
+     * channel's producer by {@link #handleBatch}, so no message comes out of this stream; the
+     * channel is declared here so that the connector makes, configures, checks and closes that
+     * producer.
+     */
     @Incoming(Channels.RAW_IN)
     @Outgoing(Channels.FEATURES_OUT)
     public Multi<Message<String>> process(Multi<Message<List<String>>> batches) {
         // A small hand-over buffer: batches wait in the consumer, not in memory here.
-        return batches.emitOn(worker, 4).onItem().transformToIterable(this::handleBatch);
+        return batches.emitOn(worker, 4)
+                .onItem()
+                .transformToIterable(
+                        batch -> {
+                            handleBatch(batch, rows());
+                            return List.of();
+                        });
+    }
+
+    private RecordSender rows() {
+        if (rows == null) {
+            rows = RecordSender.of(clients, Channels.FEATURES_OUT);
+        }
+        return rows;
     }
 
     /**
-     * Processes one polled batch of raw records in order; returns its feature rows and dead
-     * letters, each acknowledged as part of the batch.
+     * Processes one polled batch of raw records in order, sending its feature rows and dead letters
+     * to {@code out} as they are made; the batch is acknowledged once Kafka stored them all.
      *
      * <p>A batch polled before its partitions were taken away and given back to this instance is
      * stale: the state was rebuilt from the committed offset and the consumer delivers those
@@ -152,37 +187,44 @@ public class FeaturesStage {
      * to the previous assignment; rebalancing is eager, so every partition of the batch was
      * revoked).
      */
-    List<Message<String>> handleBatch(Message<List<String>> batch) {
-        BatchAck ack = new BatchAck(batch);
-        List<Message<String>> out = new ArrayList<>();
+    void handleBatch(Message<List<String>> batch, RecordSender out) {
         var metadata = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class);
         if (metadata.isEmpty()) {
             batch.ack(); // not from Kafka: nothing to process
-            return out;
+            return;
         }
         int generation = metadata.get().getConsumerGroupGenerationId();
         @SuppressWarnings("unchecked")
         ConsumerRecords<String, String> records = metadata.get().getRecords();
+        BatchAck ack = new BatchAck(batch);
         staleBatch = false;
         for (ConsumerRecord<String, String> record : records) {
-            Message<String> m = handle(record, generation);
-            if (m != null) {
-                out.add(ack.track(m));
+            ProducerRecord<String, String> r = handle(record, generation);
+            if (r != null) {
+                try {
+                    out.send(r, ack.track());
+                } catch (RuntimeException e) {
+                    // The producer is closed (the service is stopping) or the thread interrupted:
+                    // the batch stays unacknowledged, so its records are read again at the next
+                    // start, from the committed offset, with the state rebuilt.
+                    LOG.warnf("stopped sending feature rows: %s", e.toString());
+                    return;
+                }
             }
         }
         if (staleBatch) {
             LOG.debugf("dropped a batch of %d records polled before a rebalance", records.count());
-            return List.of();
+            return;
         }
         ack.sealed();
-        return out;
     }
 
     /**
-     * Processes one raw record; returns its feature row message, a dead letter, or null when the
+     * Processes one raw record; returns its feature row record, a dead letter, or null when the
      * record makes no row.
      */
-    private Message<String> handle(ConsumerRecord<String, String> record, int generation) {
+    private ProducerRecord<String, String> handle(
+            ConsumerRecord<String, String> record, int generation) {
         int partition = record.partition();
         long offset = record.offset();
         String json;
@@ -246,13 +288,7 @@ public class FeaturesStage {
         headers.add(
                 FeatureRowCodec.MID_HEADER,
                 WireText.toString(mid).getBytes(StandardCharsets.UTF_8));
-        Metadata metadata =
-                Metadata.of(
-                        OutgoingKafkaRecordMetadata.<String>builder()
-                                .withKey(product)
-                                .withHeaders(headers)
-                                .build());
-        return Message.of(json, metadata);
+        return new ProducerRecord<>(rowsTopic, null, product, json, headers);
     }
 
     private void rejected(String reason) {

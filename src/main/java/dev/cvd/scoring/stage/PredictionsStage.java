@@ -4,24 +4,31 @@ import dev.cvd.features.FeatureRow;
 import dev.cvd.features.FeatureRowCodec;
 import dev.cvd.kafka.BatchAck;
 import dev.cvd.kafka.Channels;
+import dev.cvd.kafka.RecordSender;
+import dev.cvd.market.Topics;
 import dev.cvd.market.WireFormatException;
 import dev.cvd.market.WireText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 
@@ -30,15 +37,17 @@ import org.jboss.logging.Logger;
  * {@code ticks.predictions} (key = product, {@link PredictionCodec}), and the latest prediction of
  * each product kept for the API ({@link LatestPredictions}).
  *
- * <p>The stage holds no per-product state, so records are scored on the thread that delivers them,
- * in polled batches and in partition order; scoring a row takes microseconds and never blocks (a
- * model reload happens on its own thread and swaps the model atomically). A batch is acknowledged,
- * and its offsets committed, only once Kafka has stored every prediction made from it ({@link
- * BatchAck}). A record that is not a valid feature row goes to {@code ticks.dlq} with its reason as
- * part of its batch and the stream goes on. A row that arrives while no model serves gets no
- * prediction and is counted ({@code cvd.events.skipped{reason=no_model}}). Each prediction is also
- * fired as a {@link ScoredRow} event (with the row and the quote's mid price from the record's
- * {@link FeatureRowCodec#MID_HEADER} header), for the live stream of the API.
+ * <p>Records are scored in polled batches and in partition order on one dedicated thread, which
+ * sends each prediction to the {@code predictions-out} channel's own producer as it is made ({@link
+ * RecordSender}; the send may wait for the broker, which must not hold up the event loop that
+ * delivered the batch); scoring a row takes microseconds (a model reload happens on its own thread
+ * and swaps the model atomically). A batch is acknowledged, and its offsets committed, only once
+ * Kafka has stored every prediction made from it ({@link BatchAck}). A record that is not a valid
+ * feature row goes to {@code ticks.dlq} with its reason as part of its batch and the stream goes
+ * on. A row that arrives while no model serves gets no prediction and is counted ({@code
+ * cvd.events.skipped{reason=no_model}}). Each prediction is also fired as a {@link ScoredRow} event
+ * (with the row and the quote's mid price from the record's {@link FeatureRowCodec#MID_HEADER}
+ * header), for the live stream of the API.
  */
 @ApplicationScoped
 public class PredictionsStage {
@@ -54,6 +63,18 @@ public class PredictionsStage {
     private final Counter rowsIn;
     private final Counter predictionsOut;
     private final Counter skippedNoModel;
+    private final ExecutorService worker;
+
+    @Inject KafkaClientService clients;
+
+    /** The topic of the {@code predictions-out} channel. */
+    @ConfigProperty(
+            name = "mp.messaging.outgoing.predictions-out.topic",
+            defaultValue = Topics.PREDICTIONS)
+    String predictionsTopic = Topics.PREDICTIONS;
+
+    /** The {@code predictions-out} channel's producer, once the first batch arrives. */
+    private RecordSender out;
 
     public PredictionsStage(
             ModelService models,
@@ -70,43 +91,84 @@ public class PredictionsStage {
         this.predictionsOut = registry.counter("cvd.events.out", "stage", STAGE);
         this.skippedNoModel =
                 registry.counter("cvd.events.skipped", "stage", STAGE, "reason", "no_model");
-    }
-
-    @Incoming(Channels.FEATURES_IN)
-    @Outgoing(Channels.PREDICTIONS_OUT)
-    public Multi<Message<String>> process(Multi<Message<List<String>>> batches) {
-        return batches.onItem().transformToIterable(this::handleBatch);
+        this.worker =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "cvd-scoring");
+                            t.setDaemon(true);
+                            return t;
+                        });
     }
 
     /**
-     * Scores one polled batch of feature rows in order; returns its predictions and dead letters,
-     * each acknowledged as part of the batch.
+     * Wires {@code features-in} to {@code predictions-out}. The predictions are sent to the {@code
+     * predictions-out} channel's producer by {@link #handleBatch}, so no message comes out of this
+     * stream; the channel is declared here so that the connector makes, configures, checks and
+     * closes that producer.
      */
-    List<Message<String>> handleBatch(Message<List<String>> batch) {
-        BatchAck ack = new BatchAck(batch);
-        List<Message<String>> out = new ArrayList<>();
-        var metadata = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class);
-        if (metadata.isEmpty()) {
-            batch.ack(); // not from Kafka: nothing to score
-            return out;
+    @Incoming(Channels.FEATURES_IN)
+    @Outgoing(Channels.PREDICTIONS_OUT)
+    public Multi<Message<String>> process(Multi<Message<List<String>>> batches) {
+        return batches.emitOn(worker, 4)
+                .onItem()
+                .transformToIterable(
+                        batch -> {
+                            handleBatch(batch, out());
+                            return List.of();
+                        });
+    }
+
+    private RecordSender out() {
+        if (out == null) {
+            out = RecordSender.of(clients, Channels.PREDICTIONS_OUT);
         }
-        @SuppressWarnings("unchecked")
-        ConsumerRecords<String, String> records = metadata.get().getRecords();
-        for (ConsumerRecord<String, String> record : records) {
-            Message<String> m = handle(record);
-            if (m != null) {
-                out.add(ack.track(m));
-            }
-        }
-        ack.sealed();
         return out;
     }
 
     /**
-     * Scores one feature row record; returns its prediction message, a dead letter, or null when no
+     * Scores one polled batch of feature rows in order, sending its predictions and dead letters to
+     * {@code out} as they are made; the batch is acknowledged once Kafka stored them all.
+     */
+    void handleBatch(Message<List<String>> batch, RecordSender out) {
+        var metadata = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class);
+        if (metadata.isEmpty()) {
+            batch.ack(); // not from Kafka: nothing to score
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        ConsumerRecords<String, String> records = metadata.get().getRecords();
+        BatchAck ack = new BatchAck(batch);
+        for (ConsumerRecord<String, String> record : records) {
+            ProducerRecord<String, String> r = handle(record);
+            if (r != null) {
+                try {
+                    out.send(r, ack.track());
+                } catch (RuntimeException e) {
+                    // The producer is closed (the service is stopping) or the thread interrupted:
+                    // the batch stays unacknowledged and is read again at the next start.
+                    LOG.warnf("stopped sending predictions: %s", e.toString());
+                    return;
+                }
+            }
+        }
+        ack.sealed();
+    }
+
+    @PreDestroy
+    void close() {
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Scores one feature row record; returns its prediction record, a dead letter, or null when no
      * model serves.
      */
-    private Message<String> handle(ConsumerRecord<String, String> record) {
+    private ProducerRecord<String, String> handle(ConsumerRecord<String, String> record) {
         FeatureRow row;
         try {
             row = FeatureRowCodec.decode(record.value());
@@ -143,12 +205,7 @@ public class PredictionsStage {
             LOG.errorf("a ScoredRow observer failed: %s", e.toString());
         }
         predictionsOut.increment();
-        Metadata metadata =
-                Metadata.of(
-                        OutgoingKafkaRecordMetadata.<String>builder()
-                                .withKey(p.productId())
-                                .build());
-        return Message.of(PredictionCodec.encode(p), metadata);
+        return new ProducerRecord<>(predictionsTopic, p.productId(), PredictionCodec.encode(p));
     }
 
     /** The mid price the features stage put in the record's header, or NaN. */

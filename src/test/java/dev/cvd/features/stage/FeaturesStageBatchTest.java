@@ -9,7 +9,6 @@ import dev.cvd.market.RawEventCodec;
 import dev.cvd.market.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -26,9 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The features stage's handling of one polled batch: rows and dead letters in order, the batch
- * acknowledged only once all of them are, records already in the state skipped, and a batch polled
- * before its partition was given back to this instance dropped unacknowledged.
+ * The features stage's handling of one polled batch: rows and dead letters sent in order, the batch
+ * acknowledged only once Kafka stored all of them, records already in the state skipped, and a
+ * batch polled before its partition was given back to this instance dropped unacknowledged.
  */
 class FeaturesStageBatchTest {
 
@@ -38,6 +39,11 @@ class FeaturesStageBatchTest {
     private final FeaturesStage stage = new FeaturesStage(settings(), registry);
     private final AtomicInteger acks = new AtomicInteger();
     private final AtomicInteger nacks = new AtomicInteger();
+
+    /** What the stage sent, and the callback it sent each record with. */
+    private final List<ProducerRecord<String, String>> sent = new ArrayList<>();
+
+    private final List<Callback> callbacks = new ArrayList<>();
 
     @AfterEach
     void close() {
@@ -50,25 +56,27 @@ class FeaturesStageBatchTest {
         List<ConsumerRecord<String, String>> records =
                 List.of(quote(0, 1_000_000), poison(1), quote(2, 2_000_000));
 
-        List<Message<String>> out = stage.handleBatch(batch(records, 3));
+        List<ProducerRecord<String, String>> out = handle(batch(records, 3));
 
         assertThat(out).hasSize(3);
-        assertThat(topicOf(out.get(0))).isNull(); // the channel's own topic, ticks.features
-        assertThat(FeatureRowCodec.decode(out.get(0).getPayload()).timeMicros())
-                .isEqualTo(1_000_000);
-        assertThat(topicOf(out.get(1))).isEqualTo(Topics.DLQ);
-        assertThat(out.get(1).getPayload()).isEqualTo("not json");
+        assertThat(out.get(0).topic()).isEqualTo(Topics.FEATURES);
+        assertThat(out.get(0).key()).isEqualTo("BTC-USD");
+        assertThat(FeatureRowCodec.decode(out.get(0).value()).timeMicros()).isEqualTo(1_000_000);
+        assertThat(out.get(1).topic()).isEqualTo(Topics.DLQ);
+        assertThat(out.get(1).key()).isEqualTo("BTC-USD");
+        assertThat(out.get(1).value()).isEqualTo("not json");
         assertThat(header(out.get(1), Topics.DLQ_REASON_HEADER)).startsWith("malformed_json: ");
         assertThat(header(out.get(1), Topics.DLQ_STAGE_HEADER)).isEqualTo("features");
+        assertThat(header(out.get(1), "dead-letter-topic")).isEqualTo(Topics.RAW);
+        assertThat(header(out.get(1), "dead-letter-partition")).isEqualTo("0");
         assertThat(header(out.get(1), "dead-letter-offset")).isEqualTo("1");
-        assertThat(FeatureRowCodec.decode(out.get(2).getPayload()).timeMicros())
-                .isEqualTo(2_000_000);
+        assertThat(FeatureRowCodec.decode(out.get(2).value()).timeMicros()).isEqualTo(2_000_000);
         assertThat(header(out.get(2), FeatureRowCodec.MID_HEADER)).isEqualTo("100.5");
 
-        out.get(0).ack();
-        out.get(1).ack();
+        stored(0);
+        stored(1);
         assertThat(acks).hasValue(0);
-        out.get(2).ack();
+        stored(2);
         assertThat(acks).hasValue(1);
         assertThat(nacks).hasValue(0);
     }
@@ -76,23 +84,32 @@ class FeaturesStageBatchTest {
     @Test
     void aFailedRowNacksTheBatchOnceAndLaterAcksDoNotAckIt() {
         stage.assign(PARTITION, new FeatureEngine(), 0, 1);
-        List<Message<String>> out =
-                stage.handleBatch(batch(List.of(quote(0, 1_000_000), quote(1, 2_000_000)), 1));
+        handle(batch(List.of(quote(0, 1_000_000), quote(1, 2_000_000)), 1));
 
-        out.get(0).nack(new IllegalStateException("broker refused"));
-        out.get(1).nack(new IllegalStateException("broker refused"));
-        out.get(1).ack();
+        callbacks.get(0).onCompletion(null, new IllegalStateException("broker refused"));
+        callbacks.get(1).onCompletion(null, new IllegalStateException("broker refused"));
+        stored(1);
 
         assertThat(nacks).hasValue(1);
         assertThat(acks).hasValue(0);
     }
 
     @Test
+    void aProducerThatCannotSendLeavesTheBatchUnacknowledged() {
+        stage.assign(PARTITION, new FeatureEngine(), 0, 1);
+        stage.handleBatch(
+                batch(List.of(quote(0, 1_000_000), quote(1, 2_000_000)), 1),
+                (record, callback) -> {
+                    throw new IllegalStateException("producer closed");
+                });
+        assertThat(acks).hasValue(0);
+        assertThat(nacks).hasValue(0);
+    }
+
+    @Test
     void recordsAlreadyInTheStateAreSkippedAndABatchWithoutOutputIsAckedAtOnce() {
         stage.assign(PARTITION, new FeatureEngine(), 2, 1);
-        List<Message<String>> out =
-                stage.handleBatch(batch(List.of(quote(0, 1_000_000), poison(1)), 1));
-        assertThat(out).isEmpty();
+        assertThat(handle(batch(List.of(quote(0, 1_000_000), poison(1)), 1))).isEmpty();
         assertThat(acks).hasValue(1);
         assertThat(stage.eventsProcessed()).isZero();
     }
@@ -100,21 +117,18 @@ class FeaturesStageBatchTest {
     @Test
     void aBatchPolledBeforeThePartitionWasGivenBackIsDroppedWithoutAnAck() {
         stage.assign(PARTITION, new FeatureEngine(), 0, 7);
-        List<Message<String>> stale = stage.handleBatch(batch(List.of(quote(0, 1_000_000)), 6));
-        assertThat(stale).isEmpty();
+        assertThat(handle(batch(List.of(quote(0, 1_000_000)), 6))).isEmpty();
         assertThat(acks).hasValue(0);
         assertThat(nacks).hasValue(0);
 
         // The consumer delivers the records again in the new generation: they count once.
-        List<Message<String>> again = stage.handleBatch(batch(List.of(quote(0, 1_000_000)), 7));
-        assertThat(again).hasSize(1);
+        assertThat(handle(batch(List.of(quote(0, 1_000_000)), 7))).hasSize(1);
         assertThat(stage.rowsEmitted()).isEqualTo(1);
     }
 
     @Test
     void recordsOfAPartitionThisInstanceDoesNotOwnAreNotApplied() {
-        List<Message<String>> out = stage.handleBatch(batch(List.of(quote(0, 1_000_000)), 1));
-        assertThat(out).isEmpty();
+        assertThat(handle(batch(List.of(quote(0, 1_000_000)), 1))).isEmpty();
         assertThat(stage.eventsProcessed()).isZero();
     }
 
@@ -123,8 +137,8 @@ class FeaturesStageBatchTest {
         stage.assign(PARTITION, new FeatureEngine(), 0, 1);
         String crossed =
                 RawEventCodec.encode(new Quote("BTC-USD", 1_000_000, 101.0, 1.0, 100.0, 2.0));
-        List<Message<String>> out =
-                stage.handleBatch(
+        List<ProducerRecord<String, String>> out =
+                handle(
                         batch(
                                 List.of(
                                         new ConsumerRecord<>(
@@ -144,6 +158,23 @@ class FeaturesStageBatchTest {
                                 .counter()
                                 .count())
                 .isZero();
+    }
+
+    /** Handles a batch; returns the records it sent. */
+    private List<ProducerRecord<String, String>> handle(Message<List<String>> batch) {
+        int from = sent.size();
+        stage.handleBatch(
+                batch,
+                (record, callback) -> {
+                    sent.add(record);
+                    callbacks.add(callback);
+                });
+        return List.copyOf(sent.subList(from, sent.size()));
+    }
+
+    /** Kafka stored the i-th record sent. */
+    private void stored(int i) {
+        callbacks.get(i).onCompletion(null, null);
     }
 
     private Message<List<String>> batch(List<ConsumerRecord<String, String>> records, int gen) {
@@ -176,17 +207,8 @@ class FeaturesStageBatchTest {
         return new ConsumerRecord<>(Topics.RAW, PARTITION, offset, "BTC-USD", "not json");
     }
 
-    @SuppressWarnings("unchecked")
-    private static String topicOf(Message<String> m) {
-        return m.getMetadata(OutgoingKafkaRecordMetadata.class)
-                .map(o -> ((OutgoingKafkaRecordMetadata<String>) o).getTopic())
-                .orElse(null);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String header(Message<String> m, String name) {
-        var o = m.getMetadata(OutgoingKafkaRecordMetadata.class).orElseThrow();
-        var h = ((OutgoingKafkaRecordMetadata<String>) o).getHeaders().lastHeader(name);
+    private static String header(ProducerRecord<String, String> r, String name) {
+        var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
