@@ -10,6 +10,8 @@
 #     STAGE      the stage whose output ends the count: features or scoring (default)
 #     RECORDING  default: ../shared/data/corpus/*.gz
 #   CVD_JAVA_OPTS  extra options for the service's JVM (a JFR recording, a heap limit)
+#   WARMUP         passes replayed, and let through, before the measured replay (default 0): the
+#                  JIT compiler then no longer competes with the pipeline for the two cores
 #
 # Port 8080 and Kafka's 9092 must be free. Builds the application first if needed.
 set -euo pipefail
@@ -52,6 +54,10 @@ for _ in $(seq 1 240); do
 done
 curl -sf localhost:8080/health >/dev/null || { echo "service did not come up; see $work/serve.log" >&2; exit 1; }
 before="$(settled)"
+if [ "${WARMUP:-0}" -gt 0 ]; then
+  java -jar "$jar" replay --speed max --repeat "$WARMUP" -q "${recordings[@]}"
+  before="$(settled)"
+fi
 
 start=$(date +%s.%N)
 java -jar "$jar" replay --speed max --repeat "$repeat" -q "${recordings[@]}"

@@ -39,13 +39,13 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
     /** Name of the event-time column. */
     public static final String TIME_COLUMN = "time";
 
-    /** Key of the contract version in the file's metadata. */
     /**
      * The last column: each row's quote mid price {@code (bid + ask) / 2}. Not a feature; it is
      * what labels are computed from when training reads a feature file.
      */
     public static final String MID_COLUMN = "mid";
 
+    /** Key of the contract version in the file's metadata. */
     public static final String CONTRACT_KEY = "cvd.contract.version";
 
     /** The file schema. */

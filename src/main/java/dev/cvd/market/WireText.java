@@ -1,7 +1,6 @@
 package dev.cvd.market;
 
 import com.fasterxml.jackson.core.io.NumberInput;
-import com.fasterxml.jackson.core.io.NumberOutput;
 
 /**
  * Hand-written JSON text for the wire codecs' fixed layouts: the same characters a Jackson
@@ -43,7 +42,9 @@ public final class WireText {
 
     /** A finite double's shortest decimal text that reads back to the same bits. */
     public static String toString(double v) {
-        return NumberOutput.toString(v, true);
+        StringBuilder out = new StringBuilder(24);
+        ShortestDouble.append(out, v);
+        return out.toString();
     }
 
     /** Reads a decimal number, correctly rounded (as {@link Double#parseDouble}, faster). */
@@ -52,11 +53,11 @@ public final class WireText {
     }
 
     /**
-     * Appends a finite double as its shortest decimal that reads back to the same bits (Jackson's
-     * fast writer, {@link Double#toString}'s notation).
+     * Appends a finite double as its shortest decimal that reads back to the same bits (the text of
+     * Jackson's fast writer, {@link Double#toString}'s notation), without allocating.
      */
     public static void appendDouble(StringBuilder out, double v) {
-        out.append(NumberOutput.toString(v, true));
+        ShortestDouble.append(out, v);
     }
 
     /**
