@@ -179,17 +179,16 @@ final class ShortestDouble {
 
     /** Appends {@code f 10^e} (f > 0) in {@link Double#toString(double)}'s notation. */
     private static void appendDecimal(StringBuilder out, long f, int e) {
-        long q;
-        while ((q = f / 10) * 10 == f) {
-            f = q;
-            e++;
-        }
         int n = flog10pow2(64 - Long.numberOfLeadingZeros(f));
         if (f >= POW10[n]) {
             n++;
         }
         char[] d = SCRATCH.get();
         digits(d, f, n);
+        while (d[n - 1] == '0') {
+            n--; // f 10^e = (f / 10) 10^(e + 1): trailing zeros are not written
+            e++;
+        }
         int exp = e + n - 1; // f 10^e = d.ddd 10^exp
         if (exp >= 0 && exp < 7) {
             int whole = exp + 1;
