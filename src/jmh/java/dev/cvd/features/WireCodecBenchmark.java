@@ -1,8 +1,10 @@
 package dev.cvd.features;
 
+import com.fasterxml.jackson.core.io.NumberOutput;
 import dev.cvd.ingest.RecordingEvents;
 import dev.cvd.market.MarketEvent;
 import dev.cvd.market.RawEventCodec;
+import dev.cvd.market.WireText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The streaming path's wire codecs, one record per call, over the bundled recording's events and
  * feature rows: ticks.raw events encoded and decoded, feature rows encoded, and decoded by the
- * canonical-layout reader and by the general Jackson decoder it falls back to.
+ * canonical-layout reader and by the general Jackson decoder it falls back to; and the rows' finite
+ * values written one at a time as shortest decimal text, by the codecs' writer and by Jackson's.
  *
  * <pre>
  * ./mvnw -Pbench test-compile exec:exec -Dbench=WireCodecBenchmark -Dbench.args="-f 1 -wi 3 -i 5 -prof gc"
@@ -43,6 +46,8 @@ public class WireCodecBenchmark {
     private String[] eventTexts;
     private FeatureRow[] rows;
     private String[] rowTexts;
+    private double[] values;
+    private final StringBuilder text = new StringBuilder(32);
     private int next;
 
     @Setup
@@ -56,6 +61,11 @@ public class WireCodecBenchmark {
         events = all.toArray(MarketEvent[]::new);
         eventTexts = all.stream().map(RawEventCodec::encode).toArray(String[]::new);
         rows = made.toArray(FeatureRow[]::new);
+        values =
+                made.stream()
+                        .flatMapToDouble(r -> java.util.Arrays.stream(r.values()))
+                        .filter(Double::isFinite)
+                        .toArray();
         rowTexts = made.stream().map(FeatureRowCodec::encode).toArray(String[]::new);
     }
 
@@ -90,5 +100,20 @@ public class WireCodecBenchmark {
     @Benchmark
     public FeatureRow rowDecodeJackson() {
         return FeatureRowCodec.decodeAnyLayout(rowTexts[nextIndex(rowTexts.length)]);
+    }
+
+    @Benchmark
+    public int doubleText() {
+        text.setLength(0);
+        WireText.appendDouble(text, values[nextIndex(values.length)]);
+        return text.length();
+    }
+
+    /** Jackson's fast writer, which the codecs used before. */
+    @Benchmark
+    public int doubleTextJackson() {
+        text.setLength(0);
+        text.append(NumberOutput.toString(values[nextIndex(values.length)], true));
+        return text.length();
     }
 }
