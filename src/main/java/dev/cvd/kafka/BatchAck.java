@@ -2,6 +2,8 @@ package dev.cvd.kafka;
 
 import dev.cvd.market.Topics;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,19 +12,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 /**
  * Acknowledges a consumed batch of records once Kafka has stored every record made from it, so that
  * the consumer commits a batch's offsets only after its output is stored.
  *
- * <p>Use: create it for a batch, pass {@link #track()} as the callback of each record sent for it,
- * then call {@link #sealed()} when the batch is processed; a batch that made no record is
- * acknowledged at once. The first record Kafka refuses nacks the batch (the channel's failure
- * strategy decides what happens to its records) and later completions are ignored. One object
- * serves all the batch's records, so tracking allocates nothing per record. Thread-safe: Kafka
- * completes sends on its own threads.
+ * <p>Use: create it for a batch, {@link #send} each record made from it, then call {@link
+ * #sealed()} when the batch is processed; a batch that made no record is acknowledged at once. The
+ * first record Kafka refuses nacks the batch (the channel's failure strategy decides what happens
+ * to its records) and later completions are ignored. One object serves all the batch's records, so
+ * tracking allocates nothing per record. Thread-safe: Kafka completes sends on its own threads.
  */
 public final class BatchAck implements Callback {
+
+    private static final Logger LOG = Logger.getLogger(BatchAck.class);
 
     private final Message<?> batch;
 
@@ -35,10 +39,31 @@ public final class BatchAck implements Callback {
         this.batch = batch;
     }
 
-    /** Counts one more record of the batch; returns the callback to send it with. */
-    public Callback track() {
+    /**
+     * Sends one record of the batch, to be counted when Kafka stored it. Returns false when the
+     * producer cannot take it (closed as the service stops, or the thread interrupted): the batch
+     * then stays unacknowledged, so its records are read again at the next start, from the
+     * committed offset, and the caller stops processing it.
+     */
+    public boolean send(RecordSender out, ProducerRecord<String, String> record) {
         pending.incrementAndGet();
-        return this;
+        try {
+            out.send(record, this);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warnf("stopped sending to %s: %s", record.topic(), e.toString());
+            return false;
+        }
+    }
+
+    /** A single daemon thread for a stage's batches. */
+    public static ExecutorService stageThread(String name) {
+        return Executors.newSingleThreadExecutor(
+                r -> {
+                    Thread t = new Thread(r, name);
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** Every record of the batch is sent: the batch is acknowledged once they are all stored. */

@@ -123,13 +123,7 @@ public class FeaturesStage {
                     reason,
                     registry.counter("cvd.events.rejected", "stage", STAGE, "reason", reason));
         }
-        this.worker =
-                Executors.newSingleThreadExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "cvd-features");
-                            t.setDaemon(true);
-                            return t;
-                        });
+        this.worker = BatchAck.stageThread("cvd-features");
         if (settings.store().enabled()) {
             FeatureStore s =
                     new FeatureStore(
@@ -201,14 +195,8 @@ public class FeaturesStage {
         for (ConsumerRecord<String, String> record : records) {
             ProducerRecord<String, String> r = handle(record, generation);
             if (r != null) {
-                try {
-                    out.send(r, ack.track());
-                } catch (RuntimeException e) {
-                    // The producer is closed (the service is stopping) or the thread interrupted:
-                    // the batch stays unacknowledged, so its records are read again at the next
-                    // start, from the committed offset, with the state rebuilt.
-                    LOG.warnf("stopped sending feature rows: %s", e.toString());
-                    return;
+                if (!ack.send(out, r)) {
+                    return; // read again at the next start, with the state rebuilt
                 }
             }
         }

@@ -20,7 +20,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -91,13 +90,7 @@ public class PredictionsStage {
         this.predictionsOut = registry.counter("cvd.events.out", "stage", STAGE);
         this.skippedNoModel =
                 registry.counter("cvd.events.skipped", "stage", STAGE, "reason", "no_model");
-        this.worker =
-                Executors.newSingleThreadExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "cvd-scoring");
-                            t.setDaemon(true);
-                            return t;
-                        });
+        this.worker = BatchAck.stageThread("cvd-scoring");
     }
 
     /**
@@ -141,12 +134,7 @@ public class PredictionsStage {
         for (ConsumerRecord<String, String> record : records) {
             ProducerRecord<String, String> r = handle(record);
             if (r != null) {
-                try {
-                    out.send(r, ack.track());
-                } catch (RuntimeException e) {
-                    // The producer is closed (the service is stopping) or the thread interrupted:
-                    // the batch stays unacknowledged and is read again at the next start.
-                    LOG.warnf("stopped sending predictions: %s", e.toString());
+                if (!ack.send(out, r)) {
                     return;
                 }
             }
