@@ -2,8 +2,6 @@ package dev.cvd.kafka;
 
 import dev.cvd.market.Topics;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,16 +52,6 @@ public final class BatchAck implements Callback {
             LOG.warnf("stopped sending to %s: %s", record.topic(), e.toString());
             return false;
         }
-    }
-
-    /** A single daemon thread for a stage's batches. */
-    public static ExecutorService stageThread(String name) {
-        return Executors.newSingleThreadExecutor(
-                r -> {
-                    Thread t = new Thread(r, name);
-                    t.setDaemon(true);
-                    return t;
-                });
     }
 
     /** Every record of the batch is sent: the batch is acknowledged once they are all stored. */

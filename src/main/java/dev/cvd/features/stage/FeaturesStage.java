@@ -6,6 +6,7 @@ import dev.cvd.features.FeatureRowCodec;
 import dev.cvd.kafka.BatchAck;
 import dev.cvd.kafka.Channels;
 import dev.cvd.kafka.RecordSender;
+import dev.cvd.kafka.StageThread;
 import dev.cvd.market.MarketEvent;
 import dev.cvd.market.RawEventCodec;
 import dev.cvd.market.Topics;
@@ -123,7 +124,7 @@ public class FeaturesStage {
                     reason,
                     registry.counter("cvd.events.rejected", "stage", STAGE, "reason", reason));
         }
-        this.worker = BatchAck.stageThread("cvd-features");
+        this.worker = StageThread.named("cvd-features");
         if (settings.store().enabled()) {
             FeatureStore s =
                     new FeatureStore(

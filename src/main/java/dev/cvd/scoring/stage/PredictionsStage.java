@@ -5,6 +5,7 @@ import dev.cvd.features.FeatureRowCodec;
 import dev.cvd.kafka.BatchAck;
 import dev.cvd.kafka.Channels;
 import dev.cvd.kafka.RecordSender;
+import dev.cvd.kafka.StageThread;
 import dev.cvd.market.Topics;
 import dev.cvd.market.WireFormatException;
 import dev.cvd.market.WireText;
@@ -90,7 +91,7 @@ public class PredictionsStage {
         this.predictionsOut = registry.counter("cvd.events.out", "stage", STAGE);
         this.skippedNoModel =
                 registry.counter("cvd.events.skipped", "stage", STAGE, "reason", "no_model");
-        this.worker = BatchAck.stageThread("cvd-scoring");
+        this.worker = StageThread.named("cvd-scoring");
     }
 
     /**
