@@ -7,12 +7,13 @@ import java.math.BigInteger;
  * {@link Double#toString(double)} since JDK 19 (and of Jackson's fast double writer, which the wire
  * format was defined with): plain for magnitudes in [10^-3, 10^7), computerized scientific
  * otherwise, at least one digit after the point. It appends to a {@link StringBuilder} without
- * allocating, where Jackson's writer makes three objects per number; feature rows carry 28 doubles.
+ * allocating, where Jackson's writer makes 126 bytes of objects per number; feature rows carry 28
+ * doubles.
  *
  * <p>The algorithm is Schubfach (R. Giulietti, "The Schubfach way to render doubles", 2020): the
  * decimal candidates around {@code c 2^q} are computed with one 126-bit approximation of a power of
- * ten, held as two 63-bit halves in a table made at class initialization. Stateless and
- * thread-safe.
+ * ten, held as two 63-bit halves in a table made at class initialization. Thread-safe: the digits
+ * are written into a per-thread scratch array.
  */
 final class ShortestDouble {
 
@@ -49,7 +50,7 @@ final class ShortestDouble {
 
     private static final char[] ONES = new char[100];
 
-    /** Digits of the number being written; a double has at most 17. */
+    /** Digits of the number being written: at most 18 before its trailing zeros are dropped. */
     private static final ThreadLocal<char[]> SCRATCH = ThreadLocal.withInitial(() -> new char[20]);
 
     static {
