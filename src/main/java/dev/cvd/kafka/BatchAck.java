@@ -43,7 +43,7 @@ public final class BatchAck implements Callback {
      * then stays unacknowledged, so its records are read again at the next start, from the
      * committed offset, and the caller stops processing it.
      */
-    public boolean send(RecordSender out, ProducerRecord<String, String> record) {
+    public boolean send(RecordSender out, ProducerRecord<String, byte[]> record) {
         pending.incrementAndGet();
         try {
             out.send(record, this);
@@ -81,7 +81,7 @@ public final class BatchAck implements Callback {
      * {@link Topics#DLQ_STAGE_HEADER}, and the topic, partition and offset in the {@code
      * dead-letter-*} headers the connector's own dead-letter strategy writes.
      */
-    public static ProducerRecord<String, String> deadLetter(
+    public static ProducerRecord<String, byte[]> deadLetter(
             ConsumerRecord<String, String> record, String stage, String reason) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.DLQ_REASON_HEADER, utf8(reason));
@@ -93,7 +93,7 @@ public final class BatchAck implements Callback {
                 Topics.DLQ,
                 null,
                 record.key(),
-                record.value() == null ? "" : record.value(),
+                record.value() == null ? new byte[0] : utf8(record.value()),
                 headers);
     }
 

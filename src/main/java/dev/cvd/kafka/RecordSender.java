@@ -20,11 +20,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public interface RecordSender {
 
     /** Sends one record; the callback is told when Kafka stored it or refused it. */
-    void send(ProducerRecord<String, String> record, Callback callback);
+    void send(ProducerRecord<String, byte[]> record, Callback callback);
 
-    /** The connector's producer of an outgoing channel. */
+    /**
+     * The connector's producer of an outgoing channel; its {@code value.serializer} must be the
+     * byte-array one: stages write their records' text as UTF-8 bytes themselves.
+     */
     static RecordSender of(KafkaClientService clients, String channel) {
-        KafkaProducer<String, String> producer = clients.getProducer(channel);
+        KafkaProducer<String, byte[]> producer = clients.getProducer(channel);
         if (producer == null) {
             throw new IllegalStateException("no Kafka producer for the channel " + channel);
         }

@@ -6,14 +6,14 @@ import java.math.BigInteger;
  * Writes a double as the shortest decimal that reads back to the same bits, in the notation of
  * {@link Double#toString(double)} since JDK 19 (and of Jackson's fast double writer, which the wire
  * format was defined with): plain for magnitudes in [10^-3, 10^7), computerized scientific
- * otherwise, at least one digit after the point. It appends to a {@link StringBuilder} without
- * allocating, where Jackson's writer makes 126 bytes of objects per number; feature rows carry 28
- * doubles.
+ * otherwise, at least one digit after the point. It writes the ASCII text straight into a byte
+ * array without allocating, where Jackson's writer makes 126 bytes of objects per number; feature
+ * rows carry 28 doubles.
  *
  * <p>The algorithm is Schubfach (R. Giulietti, "The Schubfach way to render doubles", 2020): the
  * decimal candidates around {@code c 2^q} are computed with one 126-bit approximation of a power of
- * ten, held as two 63-bit halves in a table made at class initialization. Thread-safe: the digits
- * are written into a per-thread scratch array.
+ * ten, held as two 63-bit halves in a table made at class initialization. Thread-safe: {@link
+ * #append} writes into a per-thread scratch array first.
  */
 final class ShortestDouble {
 
@@ -46,12 +46,16 @@ final class ShortestDouble {
     private static final long[] POW10 = new long[19];
 
     /** The tens and ones digit of each number below 100. */
-    private static final char[] TENS = new char[100];
+    private static final byte[] TENS = new byte[100];
 
-    private static final char[] ONES = new char[100];
+    private static final byte[] ONES = new byte[100];
 
-    /** Digits of the number being written: at most 18 before its trailing zeros are dropped. */
-    private static final ThreadLocal<char[]> SCRATCH = ThreadLocal.withInitial(() -> new char[20]);
+    /** The longest text of a double: {@code -2.2250738585072014E-308}. */
+    static final int MAX_LENGTH = 24;
+
+    /** Each thread's text of the number being appended to a {@link StringBuilder}. */
+    private static final ThreadLocal<byte[]> SCRATCH =
+            ThreadLocal.withInitial(() -> new byte[MAX_LENGTH]);
 
     static {
         for (int k = K_MIN; k <= K_MAX; k++) {
@@ -73,24 +77,28 @@ final class ShortestDouble {
             p *= 10;
         }
         for (int i = 0; i < 100; i++) {
-            TENS[i] = (char) ('0' + i / 10);
-            ONES[i] = (char) ('0' + i % 10);
+            TENS[i] = (byte) ('0' + i / 10);
+            ONES[i] = (byte) ('0' + i % 10);
         }
     }
 
     private ShortestDouble() {}
 
-    /** Appends {@code v}; NaN and the infinities as {@link Double#toString(double)} writes them. */
-    static void append(StringBuilder out, double v) {
+    /**
+     * Writes {@code v} as ASCII into {@code b} from {@code at}, which must have room for {@link
+     * #MAX_LENGTH} bytes; NaN and the infinities as {@link Double#toString(double)} writes them.
+     *
+     * @return the position after the text
+     */
+    static int write(byte[] b, int at, double v) {
         long bits = Double.doubleToRawLongBits(v);
         long t = bits & T_MASK;
         int bq = (int) (bits >>> 52) & BQ_MASK;
         if (bq == BQ_MASK) {
-            out.append(t != 0 ? "NaN" : bits > 0 ? "Infinity" : "-Infinity");
-            return;
+            return ascii(b, at, t != 0 ? "NaN" : bits > 0 ? "Infinity" : "-Infinity");
         }
         if (bits < 0) {
-            out.append('-');
+            b[at++] = '-';
         }
         if (bq != 0) {
             // Normal: v = c 2^q with q = -mq.
@@ -100,29 +108,40 @@ final class ShortestDouble {
                 long f = c >> mq;
                 if (f << mq == c) {
                     // An integer below 2^53: its own digits are the shortest.
-                    appendDecimal(out, f, 0);
-                    return;
+                    return layout(b, at, f, 0);
                 }
             }
-            decimal(out, -mq, c, 0);
-        } else if (t != 0) {
-            if (t < C_TINY) {
-                decimal(out, Q_MIN, 10 * t, -1);
-            } else {
-                decimal(out, Q_MIN, t, 0);
-            }
-        } else {
-            out.append("0.0");
+            return shortest(b, at, -mq, c, 0);
+        }
+        if (t != 0) {
+            return t < C_TINY ? shortest(b, at, Q_MIN, 10 * t, -1) : shortest(b, at, Q_MIN, t, 0);
+        }
+        return ascii(b, at, "0.0");
+    }
+
+    /** Appends {@code v} as {@link #write} writes it. */
+    static void append(StringBuilder out, double v) {
+        byte[] text = SCRATCH.get();
+        int n = write(text, 0, v);
+        for (int i = 0; i < n; i++) {
+            out.append((char) text[i]);
         }
     }
 
+    private static int ascii(byte[] b, int at, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            b[at++] = (byte) s.charAt(i);
+        }
+        return at;
+    }
+
     /**
-     * Appends the shortest decimal in the rounding interval of {@code c 2^q} (the one closest to
-     * it, ties to an even digit; when a one-digit decimal qualifies, two-digit ones compete too).
+     * Writes the shortest decimal in the rounding interval of {@code c 2^q} (the one closest to it,
+     * ties to an even digit; when a one-digit decimal qualifies, two-digit ones compete too).
      *
      * @param dk the decimal exponent correction when c was scaled by ten (-1), else 0
      */
-    private static void decimal(StringBuilder out, int q, long c, int dk) {
+    private static int shortest(byte[] b, int at, int q, long c, int dk) {
         long odd = c & 1;
         long cb = c << 2;
         long cbr = cb + 2;
@@ -151,19 +170,17 @@ final class ShortestDouble {
             boolean upin = vbl + odd <= sp10 << 2;
             boolean wpin = (tp10 << 2) + odd <= vbr;
             if (upin != wpin) {
-                appendDecimal(out, upin ? sp10 : tp10, k + dk);
-                return;
+                return layout(b, at, upin ? sp10 : tp10, k + dk);
             }
         }
         long t = s + 1;
         boolean uin = vbl + odd <= s << 2;
         boolean win = (t << 2) + odd <= vbr;
         if (uin != win) {
-            appendDecimal(out, uin ? s : t, k + dk);
-            return;
+            return layout(b, at, uin ? s : t, k + dk);
         }
         long cmp = vb - (s + t << 1);
-        appendDecimal(out, cmp < 0 || cmp == 0 && (s & 1) == 0 ? s : t, k + dk);
+        return layout(b, at, cmp < 0 || cmp == 0 && (s & 1) == 0 ? s : t, k + dk);
     }
 
     /**
@@ -178,70 +195,95 @@ final class ShortestDouble {
         return vbp | (z & MASK_63) + MASK_63 >>> 63;
     }
 
-    /** Appends {@code f 10^e} (f > 0) in {@link Double#toString(double)}'s notation. */
-    private static void appendDecimal(StringBuilder out, long f, int e) {
+    /**
+     * Writes {@code f 10^e} (f > 0) in {@link Double#toString(double)}'s notation: plain for
+     * exponents in [-3, 7), else scientific.
+     *
+     * @return the position after the text
+     */
+    private static int layout(byte[] b, int at, long f, int e) {
+        while (f % 10 == 0) {
+            f /= 10; // f 10^e = (f / 10) 10^(e + 1): trailing zeros are not written
+            e++;
+        }
         int n = flog10pow2(64 - Long.numberOfLeadingZeros(f));
         if (f >= POW10[n]) {
             n++;
         }
-        char[] d = SCRATCH.get();
-        digits(d, f, n);
-        while (d[n - 1] == '0') {
-            n--; // f 10^e = (f / 10) 10^(e + 1): trailing zeros are not written
-            e++;
-        }
         int exp = e + n - 1; // f 10^e = d.ddd 10^exp
         if (exp >= 0 && exp < 7) {
             int whole = exp + 1;
+            digits(b, at, f, n);
             if (n <= whole) {
-                out.append(d, 0, n); // ddd[000].0
-                for (int i = n; i < whole; i++) {
-                    out.append('0');
+                int end = at + n; // ddd[000].0
+                while (end < at + whole) {
+                    b[end++] = '0';
                 }
-                out.append(".0");
-            } else {
-                out.append(d, 0, whole).append('.').append(d, whole, n - whole); // ddd.ddd
+                b[end] = '.';
+                b[end + 1] = '0';
+                return end + 2;
             }
-        } else if (exp < 0 && exp >= -3) {
-            out.append("0.");
-            for (int i = exp + 1; i < 0; i++) {
-                out.append('0');
-            }
-            out.append(d, 0, n); // 0.00ddd
-        } else {
-            out.append(d[0]).append('.'); // d.dddEexp
-            if (n == 1) {
-                out.append('0');
-            } else {
-                out.append(d, 1, n - 1);
-            }
-            out.append('E').append(exp);
+            // ddd.ddd: the fraction moves one place right to make room for the point.
+            System.arraycopy(b, at + whole, b, at + whole + 1, n - whole);
+            b[at + whole] = '.';
+            return at + n + 1;
         }
+        if (exp < 0 && exp >= -3) {
+            b[at++] = '0'; // 0.00ddd
+            b[at++] = '.';
+            for (int i = exp + 1; i < 0; i++) {
+                b[at++] = '0';
+            }
+            digits(b, at, f, n);
+            return at + n;
+        }
+        // d.dddEexp: the first digit moves before the point.
+        digits(b, at + 1, f, n);
+        b[at] = b[at + 1];
+        b[at + 1] = '.';
+        int end = at + 1 + n;
+        if (n == 1) {
+            b[end++] = '0';
+        }
+        b[end++] = 'E';
+        if (exp < 0) {
+            b[end++] = '-';
+            exp = -exp;
+        }
+        if (exp >= 100) {
+            b[end++] = (byte) ('0' + exp / 100);
+            exp %= 100;
+            b[end++] = TENS[exp];
+        } else if (exp >= 10) {
+            b[end++] = TENS[exp];
+        }
+        b[end++] = ONES[exp];
+        return end;
     }
 
-    /** Writes the n decimal digits of f (at most 17) into d[0, n). */
-    private static void digits(char[] d, long f, int n) {
+    /** Writes the n decimal digits of f (at most 18) into {@code b[at, at + n)}. */
+    private static void digits(byte[] b, int at, long f, int n) {
         if (n > 8) {
             long high = f / 100_000_000L;
-            pairs(d, n - 8, (int) high, n - 8);
-            pairs(d, n, (int) (f - high * 100_000_000L), 8);
+            pairs(b, at + n - 8, (int) high, n - 8);
+            pairs(b, at + n, (int) (f - high * 100_000_000L), 8);
         } else {
-            pairs(d, n, (int) f, n);
+            pairs(b, at + n, (int) f, n);
         }
     }
 
-    /** Writes the {@code count} low decimal digits of x into the chars before {@code end}. */
-    private static void pairs(char[] d, int end, int x, int count) {
+    /** Writes the {@code count} low decimal digits of x into the bytes before {@code end}. */
+    private static void pairs(byte[] b, int end, int x, int count) {
         int at = end;
         for (; count >= 2; count -= 2) {
             int q = x / 100;
             int r = x - q * 100;
-            d[--at] = ONES[r];
-            d[--at] = TENS[r];
+            b[--at] = ONES[r];
+            b[--at] = TENS[r];
             x = q;
         }
         if (count == 1) {
-            d[--at] = (char) ('0' + x);
+            b[--at] = (byte) ('0' + x);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.io.NumberOutput;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import java.util.function.DoubleConsumer;
 import org.junit.jupiter.api.Test;
@@ -174,9 +175,16 @@ class ShortestDoubleTest {
         }
     }
 
+    /** The bytes {@link ShortestDouble#write} writes after a prefix, which it must leave alone. */
     private static String text(double v) {
-        StringBuilder out = new StringBuilder();
-        ShortestDouble.append(out, v);
-        return out.toString();
+        byte[] b = new byte[3 + ShortestDouble.MAX_LENGTH];
+        b[0] = 'x';
+        b[1] = 'y';
+        b[2] = 'z';
+        int end = ShortestDouble.write(b, 3, v);
+        if (b[0] != 'x' || b[1] != 'y' || b[2] != 'z') {
+            throw new AssertionError("wrote before its position");
+        }
+        return new String(b, 3, end - 3, StandardCharsets.US_ASCII);
     }
 }

@@ -7,11 +7,11 @@ import dev.cvd.kafka.BatchAck;
 import dev.cvd.kafka.Channels;
 import dev.cvd.kafka.RecordSender;
 import dev.cvd.kafka.StageThread;
+import dev.cvd.market.JsonBytes;
 import dev.cvd.market.MarketEvent;
 import dev.cvd.market.RawEventCodec;
 import dev.cvd.market.Topics;
 import dev.cvd.market.WireFormatException;
-import dev.cvd.market.WireText;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +22,6 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -102,6 +101,10 @@ public class FeaturesStage {
 
     private long rowTime;
     private final double[] rowValues = new double[FeatureContract.SIZE];
+
+    /** The text of the records being made, on the stage's thread. */
+    private final JsonBytes text = new JsonBytes(FeatureRowCodec.ROW_BYTES);
+
     private boolean rowEmitted;
 
     /** Whether the batch being processed was polled before a rebalance gave its partitions back. */
@@ -154,7 +157,7 @@ public class FeaturesStage {
      */
     @Incoming(Channels.RAW_IN)
     @Outgoing(Channels.FEATURES_OUT)
-    public Multi<Message<String>> process(Multi<Message<List<String>>> batches) {
+    public Multi<Message<byte[]>> process(Multi<Message<List<String>>> batches) {
         // A small hand-over buffer: batches wait in the consumer, not in memory here.
         return batches.emitOn(worker, 4)
                 .onItem()
@@ -194,7 +197,7 @@ public class FeaturesStage {
         BatchAck ack = new BatchAck(batch);
         staleBatch = false;
         for (ConsumerRecord<String, String> record : records) {
-            ProducerRecord<String, String> r = handle(record, generation);
+            ProducerRecord<String, byte[]> r = handle(record, generation);
             if (r != null) {
                 if (!ack.send(out, r)) {
                     return; // read again at the next start, with the state rebuilt
@@ -212,13 +215,13 @@ public class FeaturesStage {
      * Processes one raw record; returns its feature row record, a dead letter, or null when the
      * record makes no row.
      */
-    private ProducerRecord<String, String> handle(
+    private ProducerRecord<String, byte[]> handle(
             ConsumerRecord<String, String> record, int generation) {
         int partition = record.partition();
         long offset = record.offset();
-        String json;
+        byte[] value;
         String product;
-        double mid;
+        byte[] mid;
         synchronized (lock) {
             PartitionState state = partitions.get(partition);
             if (state == null) {
@@ -261,9 +264,10 @@ public class FeaturesStage {
                 return null;
             }
             product = rowProduct;
-            json = FeatureRowCodec.encode(rowProduct, rowTime, rowValues);
-            mid = engine.rowMid();
-            storeRow(mid);
+            value = FeatureRowCodec.write(text.clear(), rowProduct, rowTime, rowValues).toBytes();
+            double rowMid = engine.rowMid();
+            mid = text.clear().number(rowMid).toBytes();
+            storeRow(rowMid);
         }
         rowsOut.increment();
         long publishedMillis = record.timestamp();
@@ -274,10 +278,8 @@ public class FeaturesStage {
                     TimeUnit.MILLISECONDS);
         }
         RecordHeaders headers = new RecordHeaders();
-        headers.add(
-                FeatureRowCodec.MID_HEADER,
-                WireText.toString(mid).getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>(rowsTopic, null, product, json, headers);
+        headers.add(FeatureRowCodec.MID_HEADER, mid);
+        return new ProducerRecord<>(rowsTopic, null, product, value, headers);
     }
 
     private void rejected(String reason) {

@@ -102,7 +102,7 @@ public class PredictionsStage {
      */
     @Incoming(Channels.FEATURES_IN)
     @Outgoing(Channels.PREDICTIONS_OUT)
-    public Multi<Message<String>> process(Multi<Message<List<String>>> batches) {
+    public Multi<Message<byte[]>> process(Multi<Message<List<String>>> batches) {
         return batches.emitOn(worker, 4)
                 .onItem()
                 .transformToIterable(
@@ -133,7 +133,7 @@ public class PredictionsStage {
         ConsumerRecords<String, String> records = metadata.get().getRecords();
         BatchAck ack = new BatchAck(batch);
         for (ConsumerRecord<String, String> record : records) {
-            ProducerRecord<String, String> r = handle(record);
+            ProducerRecord<String, byte[]> r = handle(record);
             if (r != null) {
                 if (!ack.send(out, r)) {
                     return;
@@ -157,7 +157,7 @@ public class PredictionsStage {
      * Scores one feature row record; returns its prediction record, a dead letter, or null when no
      * model serves.
      */
-    private ProducerRecord<String, String> handle(ConsumerRecord<String, String> record) {
+    private ProducerRecord<String, byte[]> handle(ConsumerRecord<String, String> record) {
         FeatureRow row;
         try {
             row = FeatureRowCodec.decode(record.value());
@@ -194,7 +194,10 @@ public class PredictionsStage {
             LOG.errorf("a ScoredRow observer failed: %s", e.toString());
         }
         predictionsOut.increment();
-        return new ProducerRecord<>(predictionsTopic, p.productId(), PredictionCodec.encode(p));
+        return new ProducerRecord<>(
+                predictionsTopic,
+                p.productId(),
+                PredictionCodec.encode(p).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The mid price the features stage put in the record's header, or NaN. */

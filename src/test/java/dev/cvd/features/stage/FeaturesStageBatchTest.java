@@ -41,7 +41,7 @@ class FeaturesStageBatchTest {
     private final AtomicInteger nacks = new AtomicInteger();
 
     /** What the stage sent, and the callback it sent each record with. */
-    private final List<ProducerRecord<String, String>> sent = new ArrayList<>();
+    private final List<ProducerRecord<String, byte[]>> sent = new ArrayList<>();
 
     private final List<Callback> callbacks = new ArrayList<>();
 
@@ -56,21 +56,21 @@ class FeaturesStageBatchTest {
         List<ConsumerRecord<String, String>> records =
                 List.of(quote(0, 1_000_000), poison(1), quote(2, 2_000_000));
 
-        List<ProducerRecord<String, String>> out = handle(batch(records, 3));
+        List<ProducerRecord<String, byte[]>> out = handle(batch(records, 3));
 
         assertThat(out).hasSize(3);
         assertThat(out.get(0).topic()).isEqualTo(Topics.FEATURES);
         assertThat(out.get(0).key()).isEqualTo("BTC-USD");
-        assertThat(FeatureRowCodec.decode(out.get(0).value()).timeMicros()).isEqualTo(1_000_000);
+        assertThat(FeatureRowCodec.decode(text(out.get(0))).timeMicros()).isEqualTo(1_000_000);
         assertThat(out.get(1).topic()).isEqualTo(Topics.DLQ);
         assertThat(out.get(1).key()).isEqualTo("BTC-USD");
-        assertThat(out.get(1).value()).isEqualTo("not json");
+        assertThat(text(out.get(1))).isEqualTo("not json");
         assertThat(header(out.get(1), Topics.DLQ_REASON_HEADER)).startsWith("malformed_json: ");
         assertThat(header(out.get(1), Topics.DLQ_STAGE_HEADER)).isEqualTo("features");
         assertThat(header(out.get(1), "dead-letter-topic")).isEqualTo(Topics.RAW);
         assertThat(header(out.get(1), "dead-letter-partition")).isEqualTo("0");
         assertThat(header(out.get(1), "dead-letter-offset")).isEqualTo("1");
-        assertThat(FeatureRowCodec.decode(out.get(2).value()).timeMicros()).isEqualTo(2_000_000);
+        assertThat(FeatureRowCodec.decode(text(out.get(2))).timeMicros()).isEqualTo(2_000_000);
         assertThat(header(out.get(2), FeatureRowCodec.MID_HEADER)).isEqualTo("100.5");
 
         stored(0);
@@ -137,7 +137,7 @@ class FeaturesStageBatchTest {
         stage.assign(PARTITION, new FeatureEngine(), 0, 1);
         String crossed =
                 RawEventCodec.encode(new Quote("BTC-USD", 1_000_000, 101.0, 1.0, 100.0, 2.0));
-        List<ProducerRecord<String, String>> out =
+        List<ProducerRecord<String, byte[]>> out =
                 handle(
                         batch(
                                 List.of(
@@ -161,7 +161,7 @@ class FeaturesStageBatchTest {
     }
 
     /** Handles a batch; returns the records it sent. */
-    private List<ProducerRecord<String, String>> handle(Message<List<String>> batch) {
+    private List<ProducerRecord<String, byte[]>> handle(Message<List<String>> batch) {
         int from = sent.size();
         stage.handleBatch(
                 batch,
@@ -207,7 +207,11 @@ class FeaturesStageBatchTest {
         return new ConsumerRecord<>(Topics.RAW, PARTITION, offset, "BTC-USD", "not json");
     }
 
-    private static String header(ProducerRecord<String, String> r, String name) {
+    private static String text(ProducerRecord<String, byte[]> r) {
+        return new String(r.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String header(ProducerRecord<String, byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
