@@ -2,12 +2,10 @@ package dev.cvd.cli;
 
 import dev.cvd.ingest.RecordingListener;
 import dev.cvd.ingest.RecordingReader;
+import dev.cvd.ingest.Utf8Lines;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,7 +78,7 @@ final class RecordingStream {
                     b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, BUFFER_BYTES) : in;
             lineReader =
                     new LineCountingReader(
-                            new InputStreamReader(text, StandardCharsets.UTF_8),
+                            new Utf8Lines(text, BUFFER_BYTES),
                             counted,
                             bytesBefore,
                             lines,
@@ -131,7 +129,8 @@ final class RecordingStream {
     }
 
     /** Counts the lines handed out and reports progress after each. */
-    private static final class LineCountingReader extends BufferedReader {
+    private static final class LineCountingReader implements RecordingReader.Lines {
+        private final Utf8Lines in;
         private final CountingInputStream counted;
         private final long bytesBefore;
         private final long linesBefore;
@@ -139,12 +138,12 @@ final class RecordingStream {
         long lines;
 
         LineCountingReader(
-                InputStreamReader in,
+                Utf8Lines in,
                 CountingInputStream counted,
                 long bytesBefore,
                 long linesBefore,
                 Progress progress) {
-            super(in, BUFFER_BYTES);
+            this.in = in;
             this.counted = counted;
             this.bytesBefore = bytesBefore;
             this.linesBefore = linesBefore;
@@ -152,8 +151,8 @@ final class RecordingStream {
         }
 
         @Override
-        public String readLine() throws IOException {
-            String line = super.readLine();
+        public String next() throws IOException {
+            String line = in.next();
             if (line != null) {
                 lines++;
                 if (progress != null) {

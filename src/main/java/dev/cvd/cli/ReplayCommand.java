@@ -5,6 +5,7 @@ import dev.cvd.ingest.Passes;
 import dev.cvd.ingest.RecordingReader;
 import dev.cvd.ingest.RejectTally;
 import dev.cvd.ingest.Replay;
+import dev.cvd.market.JsonBytes;
 import dev.cvd.market.MarketEvent;
 import dev.cvd.market.RawEventCodec;
 import dev.cvd.market.Topics;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -139,7 +141,7 @@ public class ReplayCommand implements Callable<Integer> {
         AtomicLong failed = new AtomicLong();
         Map<String, Long> failures = new ConcurrentHashMap<>();
         long start = System.nanoTime();
-        KafkaProducer<String, String> created;
+        KafkaProducer<String, byte[]> created;
         try {
             created = producer();
         } catch (KafkaException e) {
@@ -152,7 +154,7 @@ public class ReplayCommand implements Callable<Integer> {
                             + cause.getMessage());
             return 2;
         }
-        try (KafkaProducer<String, String> producer = created) {
+        try (KafkaProducer<String, byte[]> producer = created) {
             try {
                 producer.partitionsFor(topic);
             } catch (RuntimeException e) {
@@ -174,6 +176,7 @@ public class ReplayCommand implements Callable<Integer> {
                         }
                     };
             Passes passes = new Passes();
+            JsonBytes text = new JsonBytes(256);
             Replay replay =
                     new Replay(
                             factor,
@@ -184,7 +187,8 @@ public class ReplayCommand implements Callable<Integer> {
                                             new ProducerRecord<>(
                                                     topic,
                                                     event.productId(),
-                                                    RawEventCodec.encode(event)),
+                                                    RawEventCodec.write(text.clear(), event)
+                                                            .toBytes()),
                                             callback);
                                 }
 
@@ -195,7 +199,12 @@ public class ReplayCommand implements Callable<Integer> {
                                     headers.add(Topics.DLQ_STAGE_HEADER, utf8("replay"));
                                     producer.send(
                                             new ProducerRecord<>(
-                                                    dlqTopic, null, null, null, line, headers),
+                                                    dlqTopic,
+                                                    null,
+                                                    null,
+                                                    null,
+                                                    utf8(line),
+                                                    headers),
                                             callback);
                                 }
                             });
@@ -253,7 +262,7 @@ public class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    private KafkaProducer<String, String> producer() {
+    private KafkaProducer<String, byte[]> producer() {
         return new KafkaProducer<>(
                 Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -272,7 +281,7 @@ public class ReplayCommand implements Callable<Integer> {
                         ProducerConfig.CLIENT_ID_CONFIG,
                         "cvd-replay"),
                 new StringSerializer(),
-                new StringSerializer());
+                new ByteArraySerializer());
     }
 
     private static byte[] utf8(String s) {

@@ -14,8 +14,6 @@ import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,10 +134,7 @@ public final class RecordingReader {
             InputStream text =
                     b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, BUFFER_BYTES) : in;
             // Malformed UTF-8 becomes U+FFFD and then, at worst, a rejected line.
-            read(
-                    new BufferedReader(
-                            new InputStreamReader(text, StandardCharsets.UTF_8), BUFFER_BYTES),
-                    listener);
+            read(new Utf8Lines(text, BUFFER_BYTES), listener);
         }
     }
 
@@ -150,11 +145,28 @@ public final class RecordingReader {
      * @throws IOException only for I/O failures
      */
     public void read(BufferedReader in, RecordingListener listener) throws IOException {
+        read(in::readLine, listener);
+    }
+
+    /**
+     * Reads lines until the source ends, as one file: per-file state starts afresh.
+     *
+     * @throws IOException only for I/O failures
+     */
+    public void read(Lines in, RecordingListener listener) throws IOException {
         csvHeader = null;
         String line;
-        while ((line = in.readLine()) != null) {
+        while ((line = in.next()) != null) {
             decodeLine(line, listener);
         }
+    }
+
+    /** A source of text lines, without their terminators. */
+    @FunctionalInterface
+    public interface Lines {
+
+        /** The next line, or null at the end. */
+        String next() throws IOException;
     }
 
     /**

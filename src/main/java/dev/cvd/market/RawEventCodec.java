@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The JSON wire format of normalized market events on {@link Topics#RAW}, schema version 1.
@@ -48,60 +49,91 @@ public final class RawEventCodec {
     private static final char[] SIZE = ",\"size\":".toCharArray();
     private static final char[] SIDE = ",\"side\":".toCharArray();
     private static final char[] CLOSE = "}".toCharArray();
+    private static final byte[] QUOTE_BYTES = utf8(QUOTE);
+    private static final byte[] TRADE_BYTES = utf8(TRADE);
+    private static final byte[] BOOK_BYTES = utf8(BOOK);
+    private static final byte[] GAP_BYTES = utf8(GAP);
+    private static final byte[] VERSION_ONLY_BYTES = utf8("{\"v\":" + VERSION);
+    private static final byte[] TIME_US_BYTES = utf8(TIME_US);
+    private static final byte[] BID_BYTES = utf8(BID);
+    private static final byte[] BID_QTY_BYTES = utf8(BID_QTY);
+    private static final byte[] ASK_BYTES = utf8(ASK);
+    private static final byte[] ASK_QTY_BYTES = utf8(ASK_QTY);
+    private static final byte[] PRICE_BYTES = utf8(PRICE);
+    private static final byte[] SIZE_BYTES = utf8(SIZE);
+    private static final byte[] SIDE_BYTES = utf8(SIDE);
+    private static final byte[] CLOSE_BYTES = utf8(CLOSE);
+    private static final byte[] NULL_BYTES = utf8("null");
 
     private RawEventCodec() {}
 
+    private static byte[] utf8(char[] text) {
+        return utf8(new String(text));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Each thread's buffer for {@link #encode}. */
+    private static final ThreadLocal<JsonBytes> BUFFER =
+            ThreadLocal.withInitial(() -> new JsonBytes(256));
+
     /**
-     * Encodes one event as a single-line JSON object. Written by hand into one buffer: the same
-     * text a Jackson generator writes (a test holds the two equal), at a fraction of the cost.
+     * Encodes one event as a single-line JSON object. Written by hand: the same text a Jackson
+     * generator writes (a test holds the two equal), at a fraction of the cost.
      */
     public static String encode(MarketEvent event) {
-        StringBuilder out = new StringBuilder(192);
+        return write(BUFFER.get().clear(), event).toString();
+    }
+
+    /** Writes the UTF-8 bytes of {@link #encode}'s text for one event into a buffer. */
+    public static JsonBytes write(JsonBytes out, MarketEvent event) {
         if (event instanceof Quote q) {
-            head(out, QUOTE, q);
-            number(out, ",\"bid\":", q.bid());
-            number(out, ",\"bid_qty\":", q.bidQty());
-            number(out, ",\"ask\":", q.ask());
-            number(out, ",\"ask_qty\":", q.askQty());
+            head(out, QUOTE_BYTES, q);
+            number(out, BID_BYTES, q.bid());
+            number(out, BID_QTY_BYTES, q.bidQty());
+            number(out, ASK_BYTES, q.ask());
+            number(out, ASK_QTY_BYTES, q.askQty());
         } else if (event instanceof Trade t) {
-            head(out, TRADE, t);
-            number(out, ",\"price\":", t.price());
-            number(out, ",\"size\":", t.size());
-            out.append(",\"side\":\"").append(sideName(t.side())).append('"');
+            head(out, TRADE_BYTES, t);
+            number(out, PRICE_BYTES, t.price());
+            number(out, SIZE_BYTES, t.size());
+            out.raw(SIDE_BYTES).string(sideName(t.side()));
         } else if (event instanceof BookUpdate b) {
-            head(out, BOOK, b);
-            out.append(",\"side\":\"").append(b.side() == BookSide.BID ? "bid" : "ask");
-            number(out, "\",\"price\":", b.price());
-            number(out, ",\"size\":", b.size());
+            head(out, BOOK_BYTES, b);
+            out.raw(SIDE_BYTES).string(b.side() == BookSide.BID ? "bid" : "ask");
+            number(out, PRICE_BYTES, b.price());
+            number(out, SIZE_BYTES, b.size());
         } else if (event instanceof SegmentBreak g) {
-            head(out, GAP, g);
+            head(out, GAP_BYTES, g);
         } else {
-            out.append("{\"v\":").append(VERSION);
+            out.raw(VERSION_ONLY_BYTES);
         }
-        return out.append('}').toString();
+        return out.raw(CLOSE_BYTES);
     }
 
-    private static void head(StringBuilder out, String head, MarketEvent e) {
-        out.append(head);
+    private static void head(JsonBytes out, byte[] head, MarketEvent e) {
+        out.raw(head);
         if (e.productId() == null) {
-            out.append("null");
+            out.raw(NULL_BYTES);
         } else {
-            WireText.appendString(out, e.productId());
+            out.string(e.productId());
         }
-        out.append(",\"time_us\":");
+        out.raw(TIME_US_BYTES);
         if (e.timeMicros() == EventTime.UNKNOWN) {
-            out.append("null");
+            out.raw(NULL_BYTES);
         } else {
-            out.append(e.timeMicros());
+            out.number(e.timeMicros());
         }
     }
 
-    private static void number(StringBuilder out, String field, double v) {
-        out.append(field);
+    private static void number(JsonBytes out, byte[] field, double v) {
+        out.raw(field);
         if (Double.isFinite(v)) {
-            WireText.appendDouble(out, v);
+            out.number(v);
         } else {
-            out.append("null");
+            out.raw(NULL_BYTES);
         }
     }
 
