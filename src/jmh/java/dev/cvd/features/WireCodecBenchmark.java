@@ -2,9 +2,9 @@ package dev.cvd.features;
 
 import com.fasterxml.jackson.core.io.NumberOutput;
 import dev.cvd.ingest.RecordingEvents;
+import dev.cvd.market.JsonBytes;
 import dev.cvd.market.MarketEvent;
 import dev.cvd.market.RawEventCodec;
-import dev.cvd.market.WireText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +48,7 @@ public class WireCodecBenchmark {
     private String[] rowTexts;
     private double[] values;
     private final StringBuilder text = new StringBuilder(32);
+    private final JsonBytes bytes = new JsonBytes(32);
     private int next;
 
     @Setup
@@ -104,9 +105,7 @@ public class WireCodecBenchmark {
 
     @Benchmark
     public int doubleText() {
-        text.setLength(0);
-        WireText.appendDouble(text, values[nextIndex(values.length)]);
-        return text.length();
+        return bytes.clear().number(values[nextIndex(values.length)]).length();
     }
 
     /** Jackson's fast writer, which the codecs used before. */

@@ -12,8 +12,8 @@ import java.math.BigInteger;
  *
  * <p>The algorithm is Schubfach (R. Giulietti, "The Schubfach way to render doubles", 2020): the
  * decimal candidates around {@code c 2^q} are computed with one 126-bit approximation of a power of
- * ten, held as two 63-bit halves in a table made at class initialization. Thread-safe: {@link
- * #append} writes into a per-thread scratch array first.
+ * ten, held as two 63-bit halves in a table made at class initialization. Stateless and
+ * thread-safe.
  */
 final class ShortestDouble {
 
@@ -52,10 +52,6 @@ final class ShortestDouble {
 
     /** The longest text of a double: {@code -2.2250738585072014E-308}. */
     static final int MAX_LENGTH = 24;
-
-    /** Each thread's text of the number being appended to a {@link StringBuilder}. */
-    private static final ThreadLocal<byte[]> SCRATCH =
-            ThreadLocal.withInitial(() -> new byte[MAX_LENGTH]);
 
     static {
         for (int k = K_MIN; k <= K_MAX; k++) {
@@ -117,15 +113,6 @@ final class ShortestDouble {
             return t < C_TINY ? shortest(b, at, Q_MIN, 10 * t, -1) : shortest(b, at, Q_MIN, t, 0);
         }
         return ascii(b, at, "0.0");
-    }
-
-    /** Appends {@code v} as {@link #write} writes it. */
-    static void append(StringBuilder out, double v) {
-        byte[] text = SCRATCH.get();
-        int n = write(text, 0, v);
-        for (int i = 0; i < n; i++) {
-            out.append((char) text[i]);
-        }
     }
 
     private static int ascii(byte[] b, int at, String s) {
@@ -261,15 +248,36 @@ final class ShortestDouble {
         return end;
     }
 
-    /** Writes the n decimal digits of f (at most 18) into {@code b[at, at + n)}. */
+    /** Writes the n decimal digits of f (at most 17) into {@code b[at, at + n)}. */
     private static void digits(byte[] b, int at, long f, int n) {
         if (n > 8) {
             long high = f / 100_000_000L;
             pairs(b, at + n - 8, (int) high, n - 8);
-            pairs(b, at + n, (int) (f - high * 100_000_000L), 8);
+            eight(b, at + n - 8, (int) (f - high * 100_000_000L));
         } else {
             pairs(b, at + n, (int) f, n);
         }
+    }
+
+    /**
+     * Writes the 8 decimal digits of x (leading zeros included) into {@code b[at, at + 8)}, as four
+     * pairs computed side by side rather than one after the other.
+     */
+    private static void eight(byte[] b, int at, int x) {
+        int high = x / 10_000;
+        int low = x - high * 10_000;
+        int h1 = high / 100;
+        int h2 = high - h1 * 100;
+        int l1 = low / 100;
+        int l2 = low - l1 * 100;
+        b[at] = TENS[h1];
+        b[at + 1] = ONES[h1];
+        b[at + 2] = TENS[h2];
+        b[at + 3] = ONES[h2];
+        b[at + 4] = TENS[l1];
+        b[at + 5] = ONES[l1];
+        b[at + 6] = TENS[l2];
+        b[at + 7] = ONES[l2];
     }
 
     /** Writes the {@code count} low decimal digits of x into the bytes before {@code end}. */

@@ -40,24 +40,9 @@ public final class WireText {
         out.append(s, plain, n).append('"');
     }
 
-    /** A finite double's shortest decimal text that reads back to the same bits. */
-    public static String toString(double v) {
-        StringBuilder out = new StringBuilder(24);
-        ShortestDouble.append(out, v);
-        return out.toString();
-    }
-
     /** Reads a decimal number, correctly rounded (as {@link Double#parseDouble}, faster). */
     public static double parseDouble(String s) {
         return NumberInput.parseDouble(s, true);
-    }
-
-    /**
-     * Appends a finite double as its shortest decimal that reads back to the same bits (the text of
-     * Jackson's fast writer, {@link Double#toString}'s notation), without allocating.
-     */
-    public static void appendDouble(StringBuilder out, double v) {
-        ShortestDouble.append(out, v);
     }
 
     /**

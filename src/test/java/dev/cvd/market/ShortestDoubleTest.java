@@ -105,15 +105,6 @@ class ShortestDoubleTest {
     }
 
     @Test
-    void appendingKeepsWhatTheBuilderHolds() {
-        StringBuilder out = new StringBuilder("{\"x\":");
-        ShortestDouble.append(out, 91000.51);
-        out.append(',');
-        ShortestDouble.append(out, 1.5e-5);
-        assertThat(out).hasToString("{\"x\":91000.51,1.5E-5");
-    }
-
-    @Test
     void theFloorLogarithmsAreExactOverTheExponentsOfDoubles() {
         for (int e = -1100; e <= 1100; e++) {
             BigDecimal pow2 = pow2(e);

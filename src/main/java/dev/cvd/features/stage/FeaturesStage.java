@@ -107,6 +107,11 @@ public class FeaturesStage {
 
     private boolean rowEmitted;
 
+    /** Events processed and rows made in the batch so far, counted into the meters at its end. */
+    private int batchEvents;
+
+    private int batchRows;
+
     /** Whether the batch being processed was polled before a rebalance gave its partitions back. */
     private boolean staleBatch;
 
@@ -196,13 +201,19 @@ public class FeaturesStage {
         ConsumerRecords<String, String> records = metadata.get().getRecords();
         BatchAck ack = new BatchAck(batch);
         staleBatch = false;
-        for (ConsumerRecord<String, String> record : records) {
-            ProducerRecord<String, byte[]> r = handle(record, generation);
-            if (r != null) {
-                if (!ack.send(out, r)) {
+        try {
+            for (ConsumerRecord<String, String> record : records) {
+                ProducerRecord<String, byte[]> r = handle(record, generation);
+                if (r != null && !ack.send(out, r)) {
                     return; // read again at the next start, with the state rebuilt
                 }
             }
+        } finally {
+            // Once a batch rather than once a record: the meters are shared and synchronized.
+            eventsIn.increment(batchEvents);
+            rowsOut.increment(batchRows);
+            batchEvents = 0;
+            batchRows = 0;
         }
         if (staleBatch) {
             LOG.debugf("dropped a batch of %d records polled before a rebalance", records.count());
@@ -245,7 +256,7 @@ public class FeaturesStage {
                 rejected(e.reason());
                 return BatchAck.deadLetter(record, STAGE, e.getMessage());
             }
-            eventsIn.increment();
+            batchEvents++;
             FeatureEngine engine = state.engine;
             rowEmitted = false;
             long rejectionsBefore = engine.rejections();
@@ -269,7 +280,7 @@ public class FeaturesStage {
             mid = text.clear().number(rowMid).toBytes();
             storeRow(rowMid);
         }
-        rowsOut.increment();
+        batchRows++;
         long publishedMillis = record.timestamp();
         if (publishedMillis > 0) {
             // From the ingest's send (the record's CreateTime) to the row ready to send.

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.cvd.market.JsonBytes;
 import dev.cvd.market.WireFormatException;
 import dev.cvd.market.WireJson;
-import dev.cvd.market.WireText;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The JSON wire format of predictions on {@code ticks.predictions}, schema version 1 (key = product
@@ -29,42 +30,66 @@ public final class PredictionCodec {
 
     private PredictionCodec() {}
 
+    /** Each thread's buffer for {@link #encode}. */
+    private static final ThreadLocal<JsonBytes> BUFFER =
+            ThreadLocal.withInitial(() -> new JsonBytes(256));
+
+    private static final byte[] HEAD = utf8("{\"v\":" + VERSION + ",\"product_id\":");
+    private static final byte[] TIME_US = utf8(",\"time_us\":");
+    private static final byte[] TIME = utf8(",\"time\":");
+    private static final byte[] PROBABILITY = utf8(",\"probability\":");
+    private static final byte[] PREDICTION = utf8(",\"prediction\":");
+    private static final byte[] THRESHOLD = utf8(",\"threshold\":");
+    private static final byte[] MODEL_VERSION = utf8(",\"model_version\":");
+    private static final byte[] MODEL_NAME = utf8(",\"model_name\":");
+    private static final byte[] NULL = utf8("null");
+    private static final byte[] QUOTE = utf8("\"");
+    private static final byte[] CLOSE = utf8("}");
+
     /**
-     * Encodes a prediction. Written by hand into one buffer: the same text Jackson writes for the
-     * record (a test holds the two equal), at a fraction of the cost.
+     * Encodes a prediction. Written by hand: the same text Jackson writes for the record (a test
+     * holds the two equal), at a fraction of the cost.
      */
     public static String encode(Prediction p) {
-        StringBuilder out = new StringBuilder(256);
-        out.append("{\"v\":").append(VERSION).append(",\"product_id\":");
-        string(out, p.productId());
-        out.append(",\"time_us\":").append(p.timeMicros()).append(",\"time\":");
-        string(out, p.time());
-        out.append(",\"probability\":");
-        number(out, p.probability());
-        out.append(",\"prediction\":").append(p.prediction()).append(",\"threshold\":");
-        number(out, p.threshold());
-        out.append(",\"model_version\":");
-        string(out, p.modelVersion());
-        out.append(",\"model_name\":");
-        string(out, p.modelName());
-        return out.append('}').toString();
+        return write(BUFFER.get().clear(), p).toString();
     }
 
-    private static void string(StringBuilder out, String s) {
+    /** Writes the UTF-8 bytes of {@link #encode}'s text for a prediction into a buffer. */
+    public static JsonBytes write(JsonBytes out, Prediction p) {
+        out.raw(HEAD);
+        string(out, p.productId());
+        out.raw(TIME_US).number(p.timeMicros()).raw(TIME);
+        string(out, p.time());
+        out.raw(PROBABILITY);
+        number(out, p.probability());
+        out.raw(PREDICTION).number(p.prediction()).raw(THRESHOLD);
+        number(out, p.threshold());
+        out.raw(MODEL_VERSION);
+        string(out, p.modelVersion());
+        out.raw(MODEL_NAME);
+        string(out, p.modelName());
+        return out.raw(CLOSE);
+    }
+
+    private static void string(JsonBytes out, String s) {
         if (s == null) {
-            out.append("null");
+            out.raw(NULL);
         } else {
-            WireText.appendString(out, s);
+            out.string(s);
         }
     }
 
     /** A non-finite double as Jackson writes it by default: a quoted NaN or Infinity. */
-    private static void number(StringBuilder out, double v) {
+    private static void number(JsonBytes out, double v) {
         if (Double.isFinite(v)) {
-            WireText.appendDouble(out, v);
+            out.number(v);
         } else {
-            out.append('"').append(v).append('"');
+            out.raw(QUOTE).ascii(Double.toString(v)).raw(QUOTE);
         }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /**

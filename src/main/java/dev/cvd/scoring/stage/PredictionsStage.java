@@ -6,6 +6,7 @@ import dev.cvd.kafka.BatchAck;
 import dev.cvd.kafka.Channels;
 import dev.cvd.kafka.RecordSender;
 import dev.cvd.kafka.StageThread;
+import dev.cvd.market.JsonBytes;
 import dev.cvd.market.Topics;
 import dev.cvd.market.WireFormatException;
 import dev.cvd.market.WireText;
@@ -75,6 +76,9 @@ public class PredictionsStage {
 
     /** The {@code predictions-out} channel's producer, once the first batch arrives. */
     private RecordSender out;
+
+    /** The text of the predictions being made, on the stage's thread. */
+    private final JsonBytes text = new JsonBytes(256);
 
     public PredictionsStage(
             ModelService models,
@@ -195,9 +199,7 @@ public class PredictionsStage {
         }
         predictionsOut.increment();
         return new ProducerRecord<>(
-                predictionsTopic,
-                p.productId(),
-                PredictionCodec.encode(p).getBytes(StandardCharsets.UTF_8));
+                predictionsTopic, p.productId(), PredictionCodec.write(text.clear(), p).toBytes());
     }
 
     /** The mid price the features stage put in the record's header, or NaN. */
