@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -74,7 +75,10 @@ public class FeaturesStage {
     private final Object lock = new Object();
     private final Map<Integer, PartitionState> partitions = new HashMap<>();
     private final Map<String, Counter> engineRejected = new HashMap<>();
-    private final Map<String, Long> lastEventNanos = new ConcurrentHashMap<>();
+
+    /** When each product's last event arrived (System.nanoTime), for its last-event-age gauge. */
+    private final Map<String, AtomicLong> lastEventNanos = new ConcurrentHashMap<>();
+
     private final MeterRegistry registry;
     private final Counter eventsIn;
     private final Counter rowsOut;
@@ -344,17 +348,20 @@ public class FeaturesStage {
     }
 
     private void touch(String productId) {
-        if (lastEventNanos.put(productId, System.nanoTime()) == null) {
-            Gauge.builder(
-                            "cvd.last.event.age",
-                            lastEventNanos,
-                            m -> (System.nanoTime() - m.getOrDefault(productId, 0L)) / 1e9)
-                    .baseUnit("seconds")
-                    .description("Seconds since the features stage last received an event")
-                    .tags("product", productId)
-                    .strongReference(true)
-                    .register(registry);
+        long now = System.nanoTime();
+        AtomicLong last = lastEventNanos.get(productId);
+        if (last != null) {
+            last.lazySet(now); // read by the gauge; no allocation or map write per event
+            return;
         }
+        AtomicLong first = new AtomicLong(now);
+        lastEventNanos.put(productId, first);
+        Gauge.builder("cvd.last.event.age", first, t -> (System.nanoTime() - t.get()) / 1e9)
+                .baseUnit("seconds")
+                .description("Seconds since the features stage last received an event")
+                .tags("product", productId)
+                .strongReference(true)
+                .register(registry);
     }
 
     /**

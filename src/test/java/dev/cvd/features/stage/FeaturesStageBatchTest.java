@@ -82,6 +82,24 @@ class FeaturesStageBatchTest {
     }
 
     @Test
+    void theLastEventAgeOfAProductIsMeasuredFromItsLatestEvent() throws InterruptedException {
+        stage.assign(PARTITION, new FeatureEngine(), 0, 1);
+        handle(batch(List.of(quote(0, 1_000_000)), 1));
+        Thread.sleep(300);
+        double before = lastEventAge();
+        assertThat(before).isGreaterThanOrEqualTo(0.3).isLessThan(30);
+
+        handle(batch(List.of(quote(1, 2_000_000)), 1));
+        assertThat(lastEventAge()).isLessThan(before);
+        assertThat(stage.eventsProcessed()).isEqualTo(2);
+        assertThat(stage.rowsEmitted()).isEqualTo(2);
+    }
+
+    private double lastEventAge() {
+        return registry.get("cvd.last.event.age").tags("product", "BTC-USD").gauge().value();
+    }
+
+    @Test
     void aFailedRowNacksTheBatchOnceAndLaterAcksDoNotAckIt() {
         stage.assign(PARTITION, new FeatureEngine(), 0, 1);
         handle(batch(List.of(quote(0, 1_000_000), quote(1, 2_000_000)), 1));
