@@ -6,9 +6,9 @@ import java.util.Arrays;
 /**
  * A reusable buffer of JSON text as UTF-8 bytes, for the wire codecs' fixed layouts: the bytes a
  * Kafka record carries, written without a {@link String} in between (building the text as chars,
- * copying it into a String and encoding that again cost a third of a feature row's encoding). The
- * text is the same as {@link WireText} writes: strings escaped as Jackson escapes them, doubles as
- * their shortest decimal. Not thread-safe: one per thread.
+ * copying it into a String and encoding that again cost a third of a feature row's encoding).
+ * Strings are escaped as {@link WireText#appendString} escapes them (as Jackson does), doubles
+ * written as their shortest decimal ({@link ShortestDouble}). Not thread-safe: one per thread.
  */
 public final class JsonBytes {
 

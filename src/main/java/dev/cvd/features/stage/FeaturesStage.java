@@ -213,7 +213,7 @@ public class FeaturesStage {
                 }
             }
         } finally {
-            // Once a batch rather than once a record: the meters are shared and synchronized.
+            // Once a batch rather than once a record: each increment reaches every registry.
             eventsIn.increment(batchEvents);
             rowsOut.increment(batchRows);
             batchEvents = 0;
