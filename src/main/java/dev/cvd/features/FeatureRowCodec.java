@@ -11,7 +11,6 @@ import dev.cvd.market.WireJson;
 import dev.cvd.market.WireText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -47,12 +46,12 @@ public final class FeatureRowCodec {
     private static final char[] TIME = ",\"time\":".toCharArray();
     private static final char[] FEATURES = ",\"features\":{".toCharArray();
     private static final char[] END = "}}".toCharArray();
-    private static final byte[] HEAD_BYTES = utf8(HEAD);
-    private static final byte[] TIME_US_BYTES = utf8(TIME_US);
-    private static final byte[] TIME_BYTES = utf8(TIME);
-    private static final byte[] FEATURES_BYTES = utf8(FEATURES);
-    private static final byte[] END_BYTES = utf8(END);
-    private static final byte[] NULL_BYTES = utf8("null".toCharArray());
+    private static final byte[] HEAD_BYTES = JsonBytes.utf8(HEAD_TEXT);
+    private static final byte[] TIME_US_BYTES = JsonBytes.utf8(String.valueOf(TIME_US));
+    private static final byte[] TIME_BYTES = JsonBytes.utf8(String.valueOf(TIME));
+    private static final byte[] FEATURES_BYTES = JsonBytes.utf8(String.valueOf(FEATURES));
+    private static final byte[] END_BYTES = JsonBytes.utf8(String.valueOf(END));
+    private static final byte[] NULL_BYTES = JsonBytes.utf8("null");
 
     /** Each feature's {@code "name":}, after a comma but for the first. */
     private static final char[][] FIELD_CHARS = new char[FeatureContract.SIZE][];
@@ -64,15 +63,11 @@ public final class FeatureRowCodec {
             StringBuilder field = new StringBuilder(i == 0 ? "" : ",");
             WireText.appendString(field, FeatureContract.NAMES.get(i));
             FIELD_CHARS[i] = field.append(':').toString().toCharArray();
-            FIELD_BYTES[i] = utf8(FIELD_CHARS[i]);
+            FIELD_BYTES[i] = JsonBytes.utf8(String.valueOf(FIELD_CHARS[i]));
         }
     }
 
     private FeatureRowCodec() {}
-
-    private static byte[] utf8(char[] text) {
-        return new String(text).getBytes(StandardCharsets.UTF_8);
-    }
 
     /** About the length of a row, to size a buffer for {@link #write}. */
     public static final int ROW_BYTES = 1280;

@@ -26,6 +26,11 @@ public final class JsonBytes {
         return this;
     }
 
+    /** A fixed piece of a layout (a field name with its punctuation) as bytes for {@link #raw}. */
+    public static byte[] utf8(String piece) {
+        return piece.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** Appends bytes as they are (a fixed piece of the layout, already UTF-8). */
     public JsonBytes raw(byte[] bytes) {
         room(bytes.length);
@@ -57,7 +62,7 @@ public final class JsonBytes {
     private JsonBytes escaped(String s) {
         StringBuilder text = new StringBuilder(s.length() + 8);
         WireText.appendString(text, s);
-        return raw(text.toString().getBytes(StandardCharsets.UTF_8));
+        return raw(utf8(text.toString()));
     }
 
     /** Appends an integer. */

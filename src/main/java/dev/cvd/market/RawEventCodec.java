@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The JSON wire format of normalized market events on {@link Topics#RAW}, schema version 1.
@@ -49,31 +48,23 @@ public final class RawEventCodec {
     private static final char[] SIZE = ",\"size\":".toCharArray();
     private static final char[] SIDE = ",\"side\":".toCharArray();
     private static final char[] CLOSE = "}".toCharArray();
-    private static final byte[] QUOTE_BYTES = utf8(QUOTE);
-    private static final byte[] TRADE_BYTES = utf8(TRADE);
-    private static final byte[] BOOK_BYTES = utf8(BOOK);
-    private static final byte[] GAP_BYTES = utf8(GAP);
-    private static final byte[] VERSION_ONLY_BYTES = utf8("{\"v\":" + VERSION);
-    private static final byte[] TIME_US_BYTES = utf8(TIME_US);
-    private static final byte[] BID_BYTES = utf8(BID);
-    private static final byte[] BID_QTY_BYTES = utf8(BID_QTY);
-    private static final byte[] ASK_BYTES = utf8(ASK);
-    private static final byte[] ASK_QTY_BYTES = utf8(ASK_QTY);
-    private static final byte[] PRICE_BYTES = utf8(PRICE);
-    private static final byte[] SIZE_BYTES = utf8(SIZE);
-    private static final byte[] SIDE_BYTES = utf8(SIDE);
-    private static final byte[] CLOSE_BYTES = utf8(CLOSE);
-    private static final byte[] NULL_BYTES = utf8("null");
+    private static final byte[] QUOTE_BYTES = JsonBytes.utf8(QUOTE);
+    private static final byte[] TRADE_BYTES = JsonBytes.utf8(TRADE);
+    private static final byte[] BOOK_BYTES = JsonBytes.utf8(BOOK);
+    private static final byte[] GAP_BYTES = JsonBytes.utf8(GAP);
+    private static final byte[] VERSION_ONLY_BYTES = JsonBytes.utf8("{\"v\":" + VERSION);
+    private static final byte[] TIME_US_BYTES = JsonBytes.utf8(String.valueOf(TIME_US));
+    private static final byte[] BID_BYTES = JsonBytes.utf8(String.valueOf(BID));
+    private static final byte[] BID_QTY_BYTES = JsonBytes.utf8(String.valueOf(BID_QTY));
+    private static final byte[] ASK_BYTES = JsonBytes.utf8(String.valueOf(ASK));
+    private static final byte[] ASK_QTY_BYTES = JsonBytes.utf8(String.valueOf(ASK_QTY));
+    private static final byte[] PRICE_BYTES = JsonBytes.utf8(String.valueOf(PRICE));
+    private static final byte[] SIZE_BYTES = JsonBytes.utf8(String.valueOf(SIZE));
+    private static final byte[] SIDE_BYTES = JsonBytes.utf8(String.valueOf(SIDE));
+    private static final byte[] CLOSE_BYTES = JsonBytes.utf8(String.valueOf(CLOSE));
+    private static final byte[] NULL_BYTES = JsonBytes.utf8("null");
 
     private RawEventCodec() {}
-
-    private static byte[] utf8(char[] text) {
-        return utf8(new String(text));
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
 
     /** Each thread's buffer for {@link #encode}. */
     private static final ThreadLocal<JsonBytes> BUFFER =

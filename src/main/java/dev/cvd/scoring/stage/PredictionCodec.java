@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.cvd.market.JsonBytes;
 import dev.cvd.market.WireFormatException;
 import dev.cvd.market.WireJson;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The JSON wire format of predictions on {@code ticks.predictions}, schema version 1 (key = product
@@ -34,17 +33,17 @@ public final class PredictionCodec {
     private static final ThreadLocal<JsonBytes> BUFFER =
             ThreadLocal.withInitial(() -> new JsonBytes(256));
 
-    private static final byte[] HEAD = utf8("{\"v\":" + VERSION + ",\"product_id\":");
-    private static final byte[] TIME_US = utf8(",\"time_us\":");
-    private static final byte[] TIME = utf8(",\"time\":");
-    private static final byte[] PROBABILITY = utf8(",\"probability\":");
-    private static final byte[] PREDICTION = utf8(",\"prediction\":");
-    private static final byte[] THRESHOLD = utf8(",\"threshold\":");
-    private static final byte[] MODEL_VERSION = utf8(",\"model_version\":");
-    private static final byte[] MODEL_NAME = utf8(",\"model_name\":");
-    private static final byte[] NULL = utf8("null");
-    private static final byte[] QUOTE = utf8("\"");
-    private static final byte[] CLOSE = utf8("}");
+    private static final byte[] HEAD = JsonBytes.utf8("{\"v\":" + VERSION + ",\"product_id\":");
+    private static final byte[] TIME_US = JsonBytes.utf8(",\"time_us\":");
+    private static final byte[] TIME = JsonBytes.utf8(",\"time\":");
+    private static final byte[] PROBABILITY = JsonBytes.utf8(",\"probability\":");
+    private static final byte[] PREDICTION = JsonBytes.utf8(",\"prediction\":");
+    private static final byte[] THRESHOLD = JsonBytes.utf8(",\"threshold\":");
+    private static final byte[] MODEL_VERSION = JsonBytes.utf8(",\"model_version\":");
+    private static final byte[] MODEL_NAME = JsonBytes.utf8(",\"model_name\":");
+    private static final byte[] NULL = JsonBytes.utf8("null");
+    private static final byte[] QUOTE = JsonBytes.utf8("\"");
+    private static final byte[] CLOSE = JsonBytes.utf8("}");
 
     /**
      * Encodes a prediction. Written by hand: the same text Jackson writes for the record (a test
@@ -86,10 +85,6 @@ public final class PredictionCodec {
         } else {
             out.raw(QUOTE).ascii(Double.toString(v)).raw(QUOTE);
         }
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
