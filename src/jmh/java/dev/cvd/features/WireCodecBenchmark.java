@@ -49,6 +49,7 @@ public class WireCodecBenchmark {
     private double[] values;
     private final StringBuilder text = new StringBuilder(32);
     private final JsonBytes bytes = new JsonBytes(32);
+    private final JsonBytes rowBuffer = new JsonBytes(FeatureRowCodec.ROW_BYTES);
     private int next;
 
     @Setup
@@ -90,6 +91,14 @@ public class WireCodecBenchmark {
     public String rowEncode() {
         FeatureRow r = rows[nextIndex(rows.length)];
         return FeatureRowCodec.encode(r.productId(), r.timeMicros(), r.values());
+    }
+
+    /** A row as the features stage writes it: UTF-8 bytes into its reused buffer, rows in order. */
+    @Benchmark
+    public int rowBytes() {
+        FeatureRow r = rows[nextIndex(rows.length)];
+        return FeatureRowCodec.write(rowBuffer.clear(), r.productId(), r.timeMicros(), r.values())
+                .length();
     }
 
     @Benchmark

@@ -8,12 +8,14 @@ import java.util.Arrays;
  * Kafka record carries, written without a {@link String} in between (building the text as chars,
  * copying it into a String and encoding that again cost a third of a feature row's encoding).
  * Strings are escaped as {@link WireText#appendString} escapes them (as Jackson does), doubles
- * written as their shortest decimal ({@link ShortestDouble}). Not thread-safe: one per thread.
+ * written as their shortest decimal ({@link ShortestDouble}, the texts of recent ones kept in a
+ * {@link RecentDoubles} of about 17 KB). Not thread-safe: one per thread, kept for many texts.
  */
 public final class JsonBytes {
 
     private byte[] buf;
     private int length;
+    private final RecentDoubles recent = new RecentDoubles();
 
     /** A buffer for texts of about {@code capacity} bytes; it grows as needed. */
     public JsonBytes(int capacity) {
@@ -89,10 +91,13 @@ public final class JsonBytes {
         return this;
     }
 
-    /** Appends a finite double as its shortest decimal that reads back to the same bits. */
+    /**
+     * Appends a finite double as its shortest decimal that reads back to the same bits; the text of
+     * a double written recently through this buffer is copied, not computed again.
+     */
     public JsonBytes number(double v) {
         room(ShortestDouble.MAX_LENGTH);
-        length = ShortestDouble.write(buf, length, v);
+        length = recent.write(buf, length, v);
         return this;
     }
 
