@@ -2,7 +2,9 @@ package dev.cvd.ingest;
 
 import dev.cvd.market.MarketEvent;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,6 +34,12 @@ import org.openjdk.jmh.infra.Blackhole;
  * Throughput of reading recordings on one core: lines of the bundled corpus, already decompressed
  * in memory, decoded by a {@link RecordingReader} into events (lines/s). {@code -p
  * dir=../shared/data/corpus} reads the whole corpus instead of the bundled replay file.
+ *
+ * <p>{@code decodeLines} and {@code decodeLinesAsTrees} hand the reader ready-made Strings, so they
+ * leave out line splitting. The {@code read*} and {@code split*} methods read the recordings' bytes
+ * held in memory through the real line reader ({@link Utf8Lines}), as {@code cvd replay} does, one
+ * pass over every file per call; their {@code lines} counter is the figure to compare (lines/s),
+ * the primary score being passes/s.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -42,11 +51,24 @@ public class RecordingReaderBenchmark {
 
     static final int LINES_PER_CALL = 1_000;
 
+    /** The buffers {@link RecordingReader} reads files with. */
+    static final int BUFFER_BYTES = 1 << 16;
+
     /** Directory whose {@code .gz} recordings are read, relative to the project. */
     @Param({"replay"})
     public String dir;
 
     String[] lines;
+
+    /** Each recording's text, decompressed. */
+    byte[][] texts;
+
+    /** Each recording as stored, gzip. */
+    byte[][] gzips;
+
+    /** Lines of all the recordings together, one pass. */
+    long linesPerPass;
+
     RecordingReader reader;
     RecordingReader treeReader;
     int next;
@@ -58,7 +80,14 @@ public class RecordingReaderBenchmark {
             files = s.filter(p -> p.toString().endsWith(".gz")).sorted().toList();
         }
         List<String> list = new ArrayList<>();
-        for (Path file : files) {
+        texts = new byte[files.size()][];
+        gzips = new byte[files.size()][];
+        for (int f = 0; f < files.size(); f++) {
+            Path file = files.get(f);
+            gzips[f] = Files.readAllBytes(file);
+            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzips[f]))) {
+                texts[f] = in.readAllBytes();
+            }
             try (BufferedReader in =
                     new BufferedReader(
                             new InputStreamReader(
@@ -74,6 +103,7 @@ public class RecordingReaderBenchmark {
             throw new IllegalStateException("no recording lines under " + dir);
         }
         lines = list.toArray(String[]::new);
+        linesPerPass = list.size();
         reader = new RecordingReader(FieldMapping.DEFAULT);
         treeReader = new RecordingReader(FieldMapping.DEFAULT, false);
     }
@@ -103,6 +133,69 @@ public class RecordingReaderBenchmark {
             }
         }
         next = i;
+    }
+
+    /**
+     * One pass over the decompressed recordings, split into lines by {@link Utf8Lines} and decoded
+     * into events: what a replay costs per line once the gzip stream has been inflated.
+     */
+    @Benchmark
+    public void readBytes(Blackhole bh, LineCount count) throws IOException {
+        RecordingListener listener = new Sink(bh);
+        for (byte[] text : texts) {
+            reader.read(new Utf8Lines(new ByteArrayInputStream(text), BUFFER_BYTES), listener);
+        }
+        count.lines += linesPerPass;
+    }
+
+    /** The same from the gzip bytes, as {@link RecordingReader#read(Path, RecordingListener)}. */
+    @Benchmark
+    public void readGzip(Blackhole bh, LineCount count) throws IOException {
+        RecordingListener listener = new Sink(bh);
+        for (byte[] gzip : gzips) {
+            InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip), BUFFER_BYTES);
+            reader.read(new Utf8Lines(in, BUFFER_BYTES), listener);
+        }
+        count.lines += linesPerPass;
+    }
+
+    /** Line splitting alone: each line of the decompressed recordings made a String. */
+    @Benchmark
+    public void splitLines(Blackhole bh, LineCount count) throws IOException {
+        for (byte[] text : texts) {
+            Utf8Lines in = new Utf8Lines(new ByteArrayInputStream(text), BUFFER_BYTES);
+            for (String line; (line = in.next()) != null; ) {
+                bh.consume(line);
+            }
+        }
+        count.lines += linesPerPass;
+    }
+
+    /**
+     * Line splitting alone, no String made: the cost the reader pays for each line that the fast
+     * path decodes from the bytes.
+     */
+    @Benchmark
+    public void splitLinesToBytes(Blackhole bh, LineCount count) throws IOException {
+        for (byte[] text : texts) {
+            Utf8Lines in = new Utf8Lines(new ByteArrayInputStream(text), BUFFER_BYTES);
+            while (in.advance()) {
+                bh.consume(in.lineEnd());
+            }
+        }
+        count.lines += linesPerPass;
+    }
+
+    /** Lines read in the {@code read*} and {@code split*} methods, reported as lines/s. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class LineCount {
+        public long lines;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            lines = 0;
+        }
     }
 
     private record Sink(Blackhole bh) implements RecordingListener {

@@ -3,6 +3,7 @@ package dev.cvd.cli;
 import dev.cvd.ingest.RecordingListener;
 import dev.cvd.ingest.RecordingReader;
 import dev.cvd.ingest.Utf8Lines;
+import dev.cvd.market.MarketEvent;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +67,7 @@ final class RecordingStream {
         files++;
         long bytesBefore = bytes;
         CountingInputStream counted = null;
-        LineCountingReader lineReader = null;
+        Utf8Lines lineReader = null;
         try (InputStream raw = Files.newInputStream(file)) {
             counted = new CountingInputStream(raw);
             BufferedInputStream in = new BufferedInputStream(counted, BUFFER_BYTES);
@@ -76,20 +77,21 @@ final class RecordingStream {
             in.reset();
             InputStream text =
                     b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, BUFFER_BYTES) : in;
-            lineReader =
-                    new LineCountingReader(
-                            new Utf8Lines(text, BUFFER_BYTES),
-                            counted,
-                            bytesBefore,
-                            lines,
-                            progress);
-            reader.read(lineReader, listener);
+            lineReader = new Utf8Lines(text, BUFFER_BYTES);
+            // The reader takes the line reader itself, not a wrapper: it decodes the common lines
+            // from its bytes.
+            reader.read(
+                    lineReader,
+                    progress == null
+                            ? listener
+                            : new ProgressListener(
+                                    listener, lineReader, counted, bytesBefore, lines, progress));
         } catch (IOException e) {
-            long delivered = lineReader == null ? 0 : lineReader.lines;
+            long delivered = lineReader == null ? 0 : lineReader.lines();
             damaged.add(new Damaged(file, delivered, describe(e)));
         } finally {
             if (lineReader != null) {
-                lines += lineReader.lines;
+                lines += lineReader.lines();
             }
             if (counted != null) {
                 bytes = bytesBefore + counted.count();
@@ -128,21 +130,26 @@ final class RecordingStream {
         return Collections.unmodifiableList(damaged);
     }
 
-    /** Counts the lines handed out and reports progress after each. */
-    private static final class LineCountingReader implements RecordingReader.Lines {
+    /**
+     * Passes each outcome on, then reports progress: the stored bytes read so far and the lines
+     * handed out. Every line has an outcome, so progress moves at least once a line.
+     */
+    private static final class ProgressListener implements RecordingListener {
+        private final RecordingListener listener;
         private final Utf8Lines in;
         private final CountingInputStream counted;
         private final long bytesBefore;
         private final long linesBefore;
         private final Progress progress;
-        long lines;
 
-        LineCountingReader(
+        ProgressListener(
+                RecordingListener listener,
                 Utf8Lines in,
                 CountingInputStream counted,
                 long bytesBefore,
                 long linesBefore,
                 Progress progress) {
+            this.listener = listener;
             this.in = in;
             this.counted = counted;
             this.bytesBefore = bytesBefore;
@@ -151,15 +158,25 @@ final class RecordingStream {
         }
 
         @Override
-        public String next() throws IOException {
-            String line = in.next();
-            if (line != null) {
-                lines++;
-                if (progress != null) {
-                    progress.update(bytesBefore + counted.count(), linesBefore + lines);
-                }
-            }
-            return line;
+        public void onEvent(MarketEvent event) {
+            listener.onEvent(event);
+            update();
+        }
+
+        @Override
+        public void onIgnored(String reason) {
+            listener.onIgnored(reason);
+            update();
+        }
+
+        @Override
+        public void onRejected(String reason, String line) {
+            listener.onRejected(reason, line);
+            update();
+        }
+
+        private void update() {
+            progress.update(bytesBefore + counted.count(), linesBefore + in.lines());
         }
     }
 }

@@ -4,6 +4,10 @@ import dev.cvd.market.EventTime;
 import dev.cvd.market.MarketEvent;
 import dev.cvd.market.Quote;
 import dev.cvd.market.Trade;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -17,10 +21,17 @@ import java.util.Set;
  * corpus: {@code {"timestamp": ..., "product_id": ..., "raw": {"type": "ticker", ...}}}.
  *
  * <p>Instead of building a tree with Jackson it scans the line once, keeping the text of only the
- * strings some rule reads. It reads a strict subset of JSON: objects, strings without escapes,
- * {@code null}, {@code true}, {@code false} and short numbers without an exponent; anything else
- * (escapes, arrays, long numbers, {@code NaN}, comments, duplicate names of a field it reads, deep
- * nesting) makes it decline. Within that subset Jackson reads the same text, so the same strings.
+ * strings some rule reads. It reads a strict subset of JSON in ASCII: objects, strings without
+ * escapes, {@code null}, {@code true}, {@code false} and short numbers without an exponent;
+ * anything else (escapes, any character outside ASCII, arrays, long numbers, {@code NaN}, comments,
+ * duplicate names of a field it reads, deep nesting) makes it decline. Within that subset Jackson
+ * reads the same text, so the same strings.
+ *
+ * <p>It scans bytes, so that a line can be decoded where it lies in {@link Utf8Lines}' buffer
+ * without being made a String first; a line given as a String is copied to bytes first. In ASCII a
+ * byte is a character, whatever the encoding, and a String is made of a kept value's bytes
+ * directly. Every byte of a line it takes is looked at, so it takes only lines that are ASCII
+ * throughout, and it takes them the same way from bytes or from a String.
  *
  * <p>It declines (decodes nothing and returns false) every line it cannot decode exactly as the
  * tree decoder would: besides JSON outside the subset, other types and channels, numbers or
@@ -47,21 +58,68 @@ final class FlatJsonDecoder {
     private static final int MAX_NAME = 1_000;
 
     /**
-     * Longer lines (level-2 snapshots) are left to the tree decoder: the scan buffer stays small.
+     * Longer lines (level-2 snapshots, never a shape read here) are left to the tree decoder, from
+     * bytes as from a String: the copy of a String line stays small.
      */
     private static final int MAX_LINE = 1 << 16;
 
     /** Longer numbers are left to the tree decoder, which could fail to convert them. */
     private static final int MAX_NUMBER = 24;
 
+    private static final byte[] NULL_TEXT = ascii("null");
+    private static final byte[] TRUE_TEXT = ascii("true");
+    private static final byte[] FALSE_TEXT = ascii("false");
+
     /** Thrown to decline a line; carries no stack trace, as it is not an error. */
     private static final RuntimeException DECLINE =
             new RuntimeException("declined", null, false, false) {};
 
+    /**
+     * The names the rules below read whatever the mapping. Each one's slot in {@link Fields} is its
+     * index here, a constant, so that a rule reads a member without looking its name up (looking
+     * names up took about a tenth of a line's decoding); a mapping's own columns take the slots
+     * after these.
+     */
+    private static final List<String> RULE_NAMES = ruleNames();
+
+    private static final int TYPE = ruleSlot("type");
+    private static final int CHANNEL = ruleSlot("channel");
+    private static final int EVENTS = ruleSlot("events");
+    private static final int T = ruleSlot("t");
+    private static final int TIME = ruleSlot("time");
+    private static final int PRODUCT_ID = ruleSlot("product_id");
+    private static final int BEST_BID = ruleSlot("best_bid");
+    private static final int BEST_ASK = ruleSlot("best_ask");
+    private static final int BEST_BID_SIZE = ruleSlot("best_bid_size");
+    private static final int BEST_BID_QUANTITY = ruleSlot("best_bid_quantity");
+    private static final int BEST_ASK_SIZE = ruleSlot("best_ask_size");
+    private static final int BEST_ASK_QUANTITY = ruleSlot("best_ask_quantity");
+    private static final int PRICE = ruleSlot("price");
+    private static final int SIZE = ruleSlot("size");
+    private static final int SIDE = ruleSlot("side");
+
+    /** The slots of {@link RecordingReader#PAYLOAD_FIELDS}, in the order tried. */
+    private static final int[] PAYLOADS = ruleSlots(RecordingReader.PAYLOAD_FIELDS);
+
+    /** The slots of {@link Envelope#RECEIVE_TIME_FIELDS}, in the order tried. */
+    private static final int[] RECEIVE_TIMES = ruleSlots(Envelope.RECEIVE_TIME_FIELDS);
+
+    /** The slots of {@link Envelope#PRODUCT_FIELDS}, in the order tried. */
+    private static final int[] PRODUCTS = ruleSlots(Envelope.PRODUCT_FIELDS);
+
     private final FieldMapping mapping;
 
-    /** The names some rule reads; a member's slot in {@link Fields} is its index here. */
+    /**
+     * The names some rule reads, {@link #RULE_NAMES} first; a member's slot in {@link Fields} is
+     * its index here.
+     */
     private final String[] names;
+
+    /**
+     * {@link #names} as UTF-8, to compare with a name as scanned (a name beyond ASCII never
+     * matches: the scan declines it first).
+     */
+    private final byte[][] nameBytes;
 
     /** Open-addressing hash table of {@link #names}: index + 1, or 0 for an empty entry. */
     private final int[] table;
@@ -71,39 +129,48 @@ final class FlatJsonDecoder {
 
     private int objectsUsed;
 
-    /** The text being scanned, copied (scanning an array is faster), its length, the position. */
-    private char[] buf = new char[1024];
+    /**
+     * The bytes being scanned (a line reader's buffer, or {@link #copy}); the line ends at {@link
+     * #end}; the scan is at {@link #pos}.
+     */
+    private byte[] buf;
 
     private int end;
 
     private int pos;
 
+    /**
+     * A String line's chars, then its bytes, and the encoder's views of them, kept from line to
+     * line.
+     */
+    private char[] chars;
+
+    private byte[] copy;
+
+    private CharBuffer charView;
+
+    private ByteBuffer byteView;
+
+    /**
+     * Copies chars to bytes one for one and stops at the first char beyond Latin-1 (a lone
+     * surrogate too); a char beyond ASCII within Latin-1 becomes a byte that the scan declines.
+     * String's own conversions will not do: they replace a char they cannot encode with {@code ?},
+     * which the scan would take for the text.
+     */
+    private final CharsetEncoder latin1 = StandardCharsets.ISO_8859_1.newEncoder();
+
     FlatJsonDecoder(FieldMapping mapping) {
         this.mapping = mapping;
-        Set<String> read = new LinkedHashSet<>();
-        read.addAll(
-                List.of(
-                        "type",
-                        "channel",
-                        "events",
-                        "t",
-                        "time",
-                        "best_bid",
-                        "best_ask",
-                        "best_bid_size",
-                        "best_bid_quantity",
-                        "best_ask_size",
-                        "best_ask_quantity",
-                        "price",
-                        "size",
-                        "side"));
-        read.addAll(List.of(RecordingReader.PAYLOAD_FIELDS));
-        read.addAll(List.of(Envelope.RECEIVE_TIME_FIELDS));
-        read.addAll(List.of(Envelope.PRODUCT_FIELDS));
+        allocateCopy(1024);
+        Set<String> read = new LinkedHashSet<>(RULE_NAMES);
         for (FieldMapping.Field f : FieldMapping.Field.values()) {
             read.addAll(mapping.columns(f));
         }
         names = read.toArray(String[]::new);
+        nameBytes = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) {
+            nameBytes[i] = names[i].getBytes(StandardCharsets.UTF_8);
+        }
         table = new int[Integer.highestOneBit(names.length * 4 - 1) << 1];
         for (int i = 0; i < names.length; i++) {
             String name = names[i];
@@ -115,6 +182,51 @@ final class FlatJsonDecoder {
         }
     }
 
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static List<String> ruleNames() {
+        Set<String> names =
+                new LinkedHashSet<>(
+                        List.of(
+                                "type",
+                                "channel",
+                                "events",
+                                "t",
+                                "time",
+                                "product_id",
+                                "best_bid",
+                                "best_ask",
+                                "best_bid_size",
+                                "best_bid_quantity",
+                                "best_ask_size",
+                                "best_ask_quantity",
+                                "price",
+                                "size",
+                                "side"));
+        names.addAll(List.of(RecordingReader.PAYLOAD_FIELDS));
+        names.addAll(List.of(Envelope.RECEIVE_TIME_FIELDS));
+        names.addAll(List.of(Envelope.PRODUCT_FIELDS));
+        return List.copyOf(names);
+    }
+
+    private static int ruleSlot(String name) {
+        int slot = RULE_NAMES.indexOf(name);
+        if (slot < 0) {
+            throw new IllegalStateException("no rule slot for " + name);
+        }
+        return slot;
+    }
+
+    private static int[] ruleSlots(String[] names) {
+        int[] slots = new int[names.length];
+        for (int i = 0; i < names.length; i++) {
+            slots[i] = ruleSlot(names[i]);
+        }
+        return slots;
+    }
+
     /**
      * Decodes a JSON line (or the message after a capture prefix) into one event appended to {@code
      * out}, or declines.
@@ -123,16 +235,44 @@ final class FlatJsonDecoder {
      *     {@code out} is unchanged
      */
     boolean decode(String json, Envelope env, List<MarketEvent> out) {
-        end = json.length();
-        if (end > MAX_LINE || json.indexOf('\\') >= 0) {
-            // Escapes are left to the tree decoder, so a string ends at the next quote.
+        int n = json.length();
+        if (n > MAX_LINE) {
             return false;
         }
-        if (buf.length < end) {
-            buf = new char[Math.max(end, buf.length * 2)];
+        if (chars.length < n) {
+            allocateCopy(Math.max(n, chars.length * 2));
         }
-        json.getChars(0, end, buf, 0);
-        pos = 0;
+        json.getChars(0, n, chars, 0);
+        charView.clear().limit(n);
+        byteView.clear();
+        latin1.reset();
+        if (latin1.encode(charView, byteView, true).isError()) {
+            return false;
+        }
+        return decode(copy, 0, n, env, out);
+    }
+
+    private void allocateCopy(int length) {
+        chars = new char[length];
+        copy = new byte[length];
+        charView = CharBuffer.wrap(chars);
+        byteView = ByteBuffer.wrap(copy);
+    }
+
+    /**
+     * Decodes a JSON line held as UTF-8 bytes, {@code line[from, to)}, as {@link #decode(String,
+     * Envelope, List)} decodes its text.
+     *
+     * @return true if the event was appended; false if the line is left to the tree decoder, and
+     *     {@code out} is unchanged
+     */
+    boolean decode(byte[] line, int from, int to, Envelope env, List<MarketEvent> out) {
+        if (to - from > MAX_LINE) {
+            return false;
+        }
+        buf = line;
+        pos = from;
+        end = to;
         objectsUsed = 0;
         try {
             skipWhitespace();
@@ -183,7 +323,7 @@ final class FlatJsonDecoder {
                 f.values[slot] = value;
             }
             skipWhitespace();
-            char c = next();
+            byte c = next();
             if (c == '}') {
                 return f;
             }
@@ -210,8 +350,8 @@ final class FlatJsonDecoder {
         for (int at = hash & (table.length - 1);
                 table[at] != 0;
                 at = (at + 1) & (table.length - 1)) {
-            String name = names[table[at] - 1];
-            if (name.length() == length && matches(name, start)) {
+            byte[] name = nameBytes[table[at] - 1];
+            if (name.length == length && matches(name, start)) {
                 return table[at] - 1;
             }
         }
@@ -224,17 +364,17 @@ final class FlatJsonDecoder {
     }
 
     /** A cheap hash of a name, from its length and its first and last characters. */
-    private static int hash(int length, char first, char last) {
+    private static int hash(int length, int first, int last) {
         return (length * 31 + first) * 31 + last;
     }
 
     /** Whether the text at a position starts with a word. */
-    private boolean matches(String word, int at) {
-        if (at + word.length() > end) {
+    private boolean matches(byte[] word, int at) {
+        if (at + word.length > end) {
             return false;
         }
-        for (int i = 0; i < word.length(); i++) {
-            if (buf[at + i] != word.charAt(i)) {
+        for (int i = 0; i < word.length; i++) {
+            if (buf[at + i] != word[i]) {
                 return false;
             }
         }
@@ -249,13 +389,13 @@ final class FlatJsonDecoder {
             case '{':
                 return object(nesting + 1);
             case 'n':
-                literal("null");
+                literal(NULL_TEXT);
                 return NULL;
             case 't':
-                literal("true");
+                literal(TRUE_TEXT);
                 return OTHER;
             case 'f':
-                literal("false");
+                literal(FALSE_TEXT);
                 return OTHER;
             default:
                 number();
@@ -267,33 +407,54 @@ final class FlatJsonDecoder {
         int start = pos + 1;
         int close = closingQuote(start);
         pos = close + 1;
-        return keep ? new String(buf, start, close - start) : "";
+        // ASCII, so Latin-1 reads the bytes as they are, in one copy.
+        return keep ? new String(buf, start, close - start, StandardCharsets.ISO_8859_1) : "";
     }
 
     /**
-     * The position of the quote that closes a string or name starting at {@code from} (the line has
-     * no escapes); declines control characters, which Jackson rejects, and an unclosed string.
+     * The position of the quote that closes a string or name starting at {@code from}; declines an
+     * escape (so that a string ends at the next quote), a control character (which Jackson
+     * rejects), a byte beyond ASCII, and an unclosed string. Looks at eight bytes at a time while
+     * eight are left: strings are most of a line.
      */
     private int closingQuote(int from) {
-        char[] b = buf;
+        byte[] b = buf;
         int n = end;
-        for (int i = from; i < n; i++) {
-            char c = b[i];
+        int i = from;
+        for (; i <= n - Long.BYTES; i += Long.BYTES) {
+            long word = ByteWords.word(b, i);
+            // Bytes beyond ASCII are marked by their own high bit.
+            long marks =
+                    ByteWords.equal(word, '"')
+                            | ByteWords.equal(word, '\\')
+                            | ByteWords.below(word, 0x20)
+                            | (word & ByteWords.HIGHS);
+            if (marks != 0) {
+                int at = ByteWords.first(i, marks);
+                if (b[at] == '"') {
+                    return at;
+                }
+                throw DECLINE;
+            }
+        }
+        for (; i < n; i++) {
+            byte c = b[i];
             if (c == '"') {
                 return i;
             }
-            if (c < 0x20) {
+            if (c < 0x20 || c == '\\') {
+                // Bytes are signed: those beyond ASCII are negative.
                 throw DECLINE;
             }
         }
         throw DECLINE;
     }
 
-    private void literal(String word) {
+    private void literal(byte[] word) {
         if (!matches(word, pos)) {
             throw DECLINE;
         }
-        pos += word.length();
+        pos += word.length;
     }
 
     /**
@@ -332,7 +493,7 @@ final class FlatJsonDecoder {
 
     /** JSON's whitespace, as Jackson skips it. */
     private void skipWhitespace() {
-        char[] b = buf;
+        byte[] b = buf;
         int i = pos;
         while (i < end && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
             i++;
@@ -340,13 +501,13 @@ final class FlatJsonDecoder {
         pos = i;
     }
 
-    /** The character at {@link #pos}, or 0 at the end. */
-    private char peek() {
+    /** The byte at {@link #pos}, or 0 at the end. */
+    private byte peek() {
         return pos < end ? buf[pos] : 0;
     }
 
-    /** The character at {@link #pos}, consumed; declines at the end. */
-    private char next() {
+    /** The byte at {@link #pos}, consumed; declines at the end. */
+    private byte next() {
         if (pos >= end) {
             throw DECLINE;
         }
@@ -368,7 +529,7 @@ final class FlatJsonDecoder {
         return f;
     }
 
-    /** The slot of a name some rule reads. */
+    /** The slot of a name some rule reads: a mapping's column. */
     private int slot(String name) {
         int mask = table.length - 1;
         for (int at = hash(name) & mask; table[at] != 0; at = (at + 1) & mask) {
@@ -381,9 +542,9 @@ final class FlatJsonDecoder {
 
     /** As {@code RecordingReader.decodeObject}; null to decline. */
     private MarketEvent message(Fields obj, Envelope env, int depth) {
-        String type = obj.textual("type");
-        String channel = obj.textual("channel");
-        if ("error".equals(type) || (channel != null && obj.has("events"))) {
+        String type = obj.textual(TYPE);
+        String channel = obj.textual(CHANNEL);
+        if ("error".equals(type) || (channel != null && obj.has(EVENTS))) {
             return null;
         }
         if (type != null && ExchangeCodec.handles(type)) {
@@ -393,11 +554,11 @@ final class FlatJsonDecoder {
                 default -> null;
             };
         }
-        if (RecordingReader.captureRecordReason(obj.textual("t")) != null) {
+        if (RecordingReader.captureRecordReason(obj.textual(T)) != null) {
             return null;
         }
         if (depth < RecordingReader.MAX_DEPTH) {
-            for (String field : RecordingReader.PAYLOAD_FIELDS) {
+            for (int field : PAYLOADS) {
                 Object v = obj.get(field);
                 if (v instanceof Fields inner) {
                     Envelope innerEnv = env.refine(receiveTimeOf(obj), productFieldOf(obj));
@@ -431,26 +592,26 @@ final class FlatJsonDecoder {
     private static Quote quote(Fields msg, Envelope env) {
         return new Quote(
                 productOf(msg, env),
-                requiredTime(msg.time("time"), msg, env),
-                msg.number("best_bid"),
-                msg.number(msg.has("best_bid_size") ? "best_bid_size" : "best_bid_quantity"),
-                msg.number("best_ask"),
-                msg.number(msg.has("best_ask_size") ? "best_ask_size" : "best_ask_quantity"));
+                requiredTime(msg.time(TIME), msg, env),
+                msg.number(BEST_BID),
+                msg.number(msg.has(BEST_BID_SIZE) ? BEST_BID_SIZE : BEST_BID_QUANTITY),
+                msg.number(BEST_ASK),
+                msg.number(msg.has(BEST_ASK_SIZE) ? BEST_ASK_SIZE : BEST_ASK_QUANTITY));
     }
 
     /** As {@code ExchangeCodec.trade}. */
     private static Trade trade(Fields msg, Envelope env) {
         return new Trade(
                 productOf(msg, env),
-                requiredTime(msg.time("time"), msg, env),
-                msg.number("price"),
-                msg.number("size"),
-                Sides.takerFromMaker(msg.text("side")));
+                requiredTime(msg.time(TIME), msg, env),
+                msg.number(PRICE),
+                msg.number(SIZE),
+                Sides.takerFromMaker(msg.text(SIDE)));
     }
 
     /** As {@link Envelope#productOf}. */
     private static String productOf(Fields msg, Envelope env) {
-        String p = msg.text("product_id");
+        String p = msg.text(PRODUCT_ID);
         if (p == null) {
             p = productFieldOf(msg);
         }
@@ -477,7 +638,7 @@ final class FlatJsonDecoder {
 
     /** As {@link Envelope#receiveTimeOf}. */
     private static long receiveTimeOf(Fields record) {
-        for (String field : Envelope.RECEIVE_TIME_FIELDS) {
+        for (int field : RECEIVE_TIMES) {
             long t = record.time(field);
             if (t != EventTime.UNKNOWN) {
                 return t;
@@ -488,7 +649,7 @@ final class FlatJsonDecoder {
 
     /** As {@link Envelope#productFieldOf}. */
     private static String productFieldOf(Fields record) {
-        for (String field : Envelope.PRODUCT_FIELDS) {
+        for (int field : PRODUCTS) {
             String p = record.text(field);
             if (p != null) {
                 return p;
@@ -505,38 +666,38 @@ final class FlatJsonDecoder {
     private final class Fields {
         final Object[] values = new Object[names.length];
 
-        boolean has(String name) {
-            return get(name) != null;
+        boolean has(int slot) {
+            return values[slot] != null;
         }
 
         /** The value, or null if absent. */
-        Object get(String name) {
-            return values[slot(name)];
+        Object get(int slot) {
+            return values[slot];
         }
 
         /** A string value's text, even empty; null if absent or not a string. */
-        String textual(String name) {
-            return get(name) instanceof String v ? v : null;
+        String textual(int slot) {
+            return values[slot] instanceof String v ? v : null;
         }
 
         /** As {@link Values#text}. */
-        String text(String name) {
-            return scalar(name) instanceof String v && !v.isEmpty() ? v : null;
+        String text(int slot) {
+            return scalar(slot) instanceof String v && !v.isEmpty() ? v : null;
         }
 
         /** As {@link Values#number}. */
-        double number(String name) {
-            return scalar(name) instanceof String v ? Values.decimal(v) : Double.NaN;
+        double number(int slot) {
+            return scalar(slot) instanceof String v ? Values.decimal(v) : Double.NaN;
         }
 
         /** As {@link Values#time}. */
-        long time(String name) {
-            return scalar(name) instanceof String v ? Values.time(v) : EventTime.UNKNOWN;
+        long time(int slot) {
+            return scalar(slot) instanceof String v ? Values.time(v) : EventTime.UNKNOWN;
         }
 
         /** A string, or null if absent or JSON null; declines anything else. */
-        private Object scalar(String name) {
-            Object v = get(name);
+        private Object scalar(int slot) {
+            Object v = values[slot];
             if (v == null || v == NULL) {
                 return null;
             }
@@ -549,7 +710,7 @@ final class FlatJsonDecoder {
     }
 
     /** A flat row read from {@link Fields}, as {@link FlatRow.Json} reads a tree. */
-    private static final class Row extends FlatRow {
+    private final class Row extends FlatRow {
         private final Fields row;
 
         Row(Fields row) {
@@ -558,22 +719,22 @@ final class FlatJsonDecoder {
 
         @Override
         boolean has(String column) {
-            return row.has(column);
+            return row.has(slot(column));
         }
 
         @Override
         String text(String column) {
-            return row.text(column);
+            return row.text(slot(column));
         }
 
         @Override
         double number(String column) {
-            return row.number(column);
+            return row.number(slot(column));
         }
 
         @Override
         long time(String column) {
-            return row.time(column);
+            return row.time(slot(column));
         }
     }
 }

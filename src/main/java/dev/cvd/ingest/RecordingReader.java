@@ -151,10 +151,27 @@ public final class RecordingReader {
     /**
      * Reads lines until the source ends, as one file: per-file state starts afresh.
      *
+     * <p>From {@link Utf8Lines} the fast path decodes each line straight from the line reader's
+     * buffer, without making it a String first (nor copying that String back to bytes); only a line
+     * it declines is made a String and decoded as {@link #decodeLine} does. The outcomes are the
+     * same either way.
+     *
      * @throws IOException only for I/O failures
      */
     public void read(Lines in, RecordingListener listener) throws IOException {
         csvHeader = null;
+        if (in instanceof Utf8Lines bytes && fastPath != null) {
+            while (bytes.advance()) {
+                pending.clear();
+                if (fastPath.decode(
+                        bytes.buffer(), bytes.lineStart(), bytes.lineEnd(), root, pending)) {
+                    deliver(null, listener);
+                } else {
+                    decodeLine(bytes.line(), true, listener);
+                }
+            }
+            return;
+        }
         String line;
         while ((line = in.next()) != null) {
             decodeLine(line, listener);
@@ -175,10 +192,21 @@ public final class RecordingReader {
      * thrown by the listener propagate.
      */
     public void decodeLine(String line, RecordingListener listener) {
+        decodeLine(line, false, listener);
+    }
+
+    /**
+     * As {@link #decodeLine(String, RecordingListener)}.
+     *
+     * @param declined whether the fast path has already declined the whole line as bytes; it is not
+     *     tried on the String again, which holds the same ASCII text or is not ASCII (declined
+     *     either way)
+     */
+    private void decodeLine(String line, boolean declined, RecordingListener listener) {
         pending.clear();
         String ignored;
         try {
-            ignored = decode(line);
+            ignored = decode(line, declined);
         } catch (DecodeException e) {
             listener.onRejected(e.reason(), line);
             return;
@@ -191,6 +219,11 @@ public final class RecordingReader {
             listener.onRejected(Reasons.DECODE_ERROR, line);
             return;
         }
+        deliver(ignored, listener);
+    }
+
+    /** Reports a decoded line: its ignore reason, or the events in {@link #pending}. */
+    private void deliver(String ignored, RecordingListener listener) {
         if (ignored != null) {
             listener.onIgnored(ignored);
         } else if (pending.isEmpty()) {
@@ -204,7 +237,7 @@ public final class RecordingReader {
     }
 
     /** Decodes into {@link #pending}; returns the ignore reason, or null for events. */
-    private String decode(String line) throws JacksonException {
+    private String decode(String line, boolean declined) throws JacksonException {
         int n = line.length();
         int i = 0;
         while (i < n && isBlank(line.charAt(i))) {
@@ -215,7 +248,7 @@ public final class RecordingReader {
         }
         char c = line.charAt(i);
         if (c == '{' || c == '[') {
-            return decodeJson(line, root);
+            return decodeJson(line, root, !declined);
         }
         if (line.startsWith("wss://", i) || line.startsWith("ws://", i)) {
             return connectionLine(line, i);
@@ -223,7 +256,7 @@ public final class RecordingReader {
         int json = afterReceiveTimePrefix(line, i);
         if (json > 0) {
             long receiveTime = Values.time(line.substring(i, line.indexOf(':', i)));
-            return decodeJson(line.substring(json), root.refine(receiveTime, null));
+            return decodeJson(line.substring(json), root.refine(receiveTime, null), true);
         }
         return csvLine(line);
     }
@@ -270,8 +303,14 @@ public final class RecordingReader {
         throw new DecodeException(Reasons.UNKNOWN_FORMAT, "connection line of unknown shape");
     }
 
-    private String decodeJson(String text, Envelope env) throws JacksonException {
-        if (fastPath != null && fastPath.decode(text, env, pending)) {
+    /**
+     * Decodes a JSON message: by the fast path if it may and takes it, else as a tree.
+     *
+     * @param tryFastPath false if the fast path is known to decline this text
+     */
+    private String decodeJson(String text, Envelope env, boolean tryFastPath)
+            throws JacksonException {
+        if (tryFastPath && fastPath != null && fastPath.decode(text, env, pending)) {
             return null;
         }
         JsonNode node = JSON.readTree(text);
