@@ -5,19 +5,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
-import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -28,8 +30,12 @@ import org.apache.parquet.schema.Types;
  * microseconds, UTC) and the contract v1 features as doubles in contract order, NaN where a feature
  * is missing. The file's key-value metadata carries {@code cvd.contract.version}.
  *
- * <p>Rows are encoded straight from the engine's reused array, without per-row objects. Not
- * thread-safe. {@link #close()} finishes the file; a file that was not closed is not readable.
+ * <p>Rows go straight to Parquet's column writers, one value per column, from the engine's reused
+ * array: no per-row objects, and not through Parquet's record layer, whose bookkeeping for nested
+ * records (field markers, levels, a lookup per field) cost about as much as the values themselves
+ * for these flat rows. Pages are snappy-compressed; a row group is cut at about {@value
+ * #ROW_GROUP_BYTES} bytes buffered, as {@code ParquetWriter} cuts them. Not thread-safe. {@link
+ * #close()} finishes the file; a file that was not closed is not readable.
  */
 public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
 
@@ -51,71 +57,45 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
     /** The file schema. */
     public static final MessageType SCHEMA = schema();
 
-    private final ParquetWriter<Row> writer;
-    private final Row row = new Row();
+    /** Buffered bytes at which a row group is written out: Parquet's default block size. */
+    static final long ROW_GROUP_BYTES = ParquetWriter.DEFAULT_BLOCK_SIZE;
+
+    /** Rows between two looks at the buffered size (which sums over every column). */
+    private static final int ROWS_PER_SIZE_CHECK = 1_000;
+
+    private static final ParquetProperties PROPERTIES =
+            ParquetProperties.builder()
+                    // Feature values are nearly all distinct: a dictionary per double column costs
+                    // a
+                    // hash lookup per value and then falls back to plain anyway.
+                    .withDictionaryEncoding(false)
+                    .withDictionaryEncoding(PRODUCT_COLUMN, true)
+                    .build();
+
+    private final ParquetFileWriter file;
+    private final long rowGroupBytes;
+    private final CodecFactory codecs;
+    private final CompressionCodecFactory.BytesInputCompressor compressor;
+    private ColumnChunkPageWriteStore pages;
+    private ColumnWriteStore columns;
+    private ColumnWriter product;
+    private ColumnWriter time;
+    private final ColumnWriter[] features = new ColumnWriter[FeatureContract.SIZE];
+    private ColumnWriter mid;
+    private String lastProduct;
+    private Binary lastProductBinary;
     private long rows;
+    private long groupRows;
+    private boolean closed;
 
-    private FeatureParquetWriter(ParquetWriter<Row> writer) {
-        this.writer = writer;
-    }
-
-    /**
-     * Creates (or replaces) a Parquet file of feature rows, creating missing parent folders.
-     *
-     * @throws IOException if the file cannot be created
-     */
-    public static FeatureParquetWriter create(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        ParquetWriter<Row> writer =
-                new Builder(new LocalOutputFile(file))
-                        .withConf(new PlainParquetConfiguration())
-                        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                        .withCompressionCodec(CompressionCodecName.SNAPPY)
-                        // Feature values are nearly all distinct: a dictionary per double column
-                        // costs a hash lookup per value and then falls back to plain anyway.
-                        .withDictionaryEncoding(false)
-                        .withDictionaryEncoding(PRODUCT_COLUMN, true)
-                        .build();
-        return new FeatureParquetWriter(writer);
-    }
-
-    /** Writes a row without its mid price (NaN in the {@value #MID_COLUMN} column). */
-    @Override
-    public void accept(String productId, long timeMicros, double[] values) {
-        accept(productId, timeMicros, values, Double.NaN);
-    }
-
-    /**
-     * Writes a row.
-     *
-     * @param mid the quote's mid price, {@link FeatureEngine#rowMid()} inside the engine's sink
-     */
-    public void accept(String productId, long timeMicros, double[] values, double mid) {
-        row.productId = productId;
-        row.timeMicros = timeMicros;
-        row.values = values;
-        row.mid = mid;
-        try {
-            writer.write(row);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a feature row", e);
-        }
-        rows++;
-    }
-
-    /**
-     * @return rows written so far
-     */
-    public long rows() {
-        return rows;
-    }
-
-    @Override
-    public void close() throws IOException {
-        writer.close();
+    private FeatureParquetWriter(ParquetFileWriter file, long rowGroupBytes) {
+        this.file = file;
+        this.rowGroupBytes = rowGroupBytes;
+        this.codecs =
+                new CodecFactory(
+                        new PlainParquetConfiguration(), PROPERTIES.getPageSizeThreshold());
+        this.compressor = codecs.getCompressor(CompressionCodecName.SNAPPY);
+        startRowGroup();
     }
 
     private static MessageType schema() {
@@ -136,85 +116,127 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
         return b.named("feature_row_v" + FeatureContract.VERSION);
     }
 
-    /** The reusable view of one row handed to Parquet. */
-    private static final class Row {
-        String productId;
-        long timeMicros;
-        double[] values;
-        double mid;
+    /**
+     * Creates (or replaces) a Parquet file of feature rows, creating missing parent folders.
+     *
+     * @throws IOException if the file cannot be created
+     */
+    public static FeatureParquetWriter create(Path file) throws IOException {
+        return create(file, ROW_GROUP_BYTES);
     }
 
-    private static final class RowWriteSupport extends WriteSupport<Row> {
-        private RecordConsumer consumer;
-        private String lastProduct;
-        private Binary lastProductBinary;
-
-        @Override
-        public WriteContext init(Configuration configuration) {
-            return context();
+    /** As {@link #create(Path)}, cutting row groups at {@code rowGroupBytes} buffered. */
+    static FeatureParquetWriter create(Path file, long rowGroupBytes) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
         }
+        ParquetFileWriter writer =
+                new ParquetFileWriter(
+                        new LocalOutputFile(file),
+                        SCHEMA,
+                        ParquetFileWriter.Mode.OVERWRITE,
+                        rowGroupBytes,
+                        0,
+                        null,
+                        PROPERTIES);
+        writer.start();
+        return new FeatureParquetWriter(writer, rowGroupBytes);
+    }
 
-        @Override
-        public WriteContext init(ParquetConfiguration configuration) {
-            return context();
+    /** Writes a row without its mid price (NaN in the {@value #MID_COLUMN} column). */
+    @Override
+    public void accept(String productId, long timeMicros, double[] values) {
+        accept(productId, timeMicros, values, Double.NaN);
+    }
+
+    /**
+     * Writes a row.
+     *
+     * @param mid the quote's mid price, {@link FeatureEngine#rowMid()} inside the engine's sink
+     */
+    public void accept(String productId, long timeMicros, double[] values, double mid) {
+        if (closed) {
+            throw new IllegalStateException("the feature file is closed");
         }
-
-        private static WriteContext context() {
-            Map<String, String> meta = new HashMap<>();
-            meta.put(CONTRACT_KEY, Integer.toString(FeatureContract.VERSION));
-            return new WriteContext(SCHEMA, meta);
+        if (!productId.equals(lastProduct)) {
+            lastProduct = productId;
+            lastProductBinary = Binary.fromString(productId);
         }
-
-        @Override
-        public void prepareForWrite(RecordConsumer recordConsumer) {
-            this.consumer = recordConsumer;
+        // Required, not repeated columns: every value has repetition and definition level 0.
+        product.write(lastProductBinary, 0, 0);
+        time.write(timeMicros, 0, 0);
+        for (int i = 0; i < FeatureContract.SIZE; i++) {
+            features[i].write(values[i], 0, 0);
         }
-
-        @Override
-        public void write(Row r) {
-            if (!r.productId.equals(lastProduct)) {
-                lastProduct = r.productId;
-                lastProductBinary = Binary.fromString(r.productId);
+        this.mid.write(mid, 0, 0);
+        columns.endRecord();
+        rows++;
+        groupRows++;
+        if (groupRows % ROWS_PER_SIZE_CHECK == 0 && columns.getBufferedSize() >= rowGroupBytes) {
+            try {
+                endRowGroup();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write a feature row group", e);
             }
-            consumer.startMessage();
-            consumer.startField(PRODUCT_COLUMN, 0);
-            consumer.addBinary(lastProductBinary);
-            consumer.endField(PRODUCT_COLUMN, 0);
-            consumer.startField(TIME_COLUMN, 1);
-            consumer.addLong(r.timeMicros);
-            consumer.endField(TIME_COLUMN, 1);
-            double[] v = r.values;
-            for (int i = 0; i < FeatureContract.SIZE; i++) {
-                String name = FeatureContract.NAMES.get(i);
-                consumer.startField(name, i + 2);
-                consumer.addDouble(v[i]);
-                consumer.endField(name, i + 2);
-            }
-            consumer.startField(MID_COLUMN, FeatureContract.SIZE + 2);
-            consumer.addDouble(r.mid);
-            consumer.endField(MID_COLUMN, FeatureContract.SIZE + 2);
-            consumer.endMessage();
+            startRowGroup();
         }
     }
 
-    private static final class Builder extends ParquetWriter.Builder<Row, Builder> {
-        Builder(OutputFile file) {
-            super(file);
-        }
+    /**
+     * @return rows written so far
+     */
+    public long rows() {
+        return rows;
+    }
 
-        @Override
-        protected Builder self() {
-            return this;
+    /** Finishes the file: the last row group, then the footer. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
         }
-
-        @Override
-        protected WriteSupport<Row> getWriteSupport(Configuration conf) {
-            return new RowWriteSupport();
+        closed = true;
+        try {
+            endRowGroup();
+            file.end(Map.of(CONTRACT_KEY, Integer.toString(FeatureContract.VERSION)));
+        } finally {
+            codecs.release();
+            file.close();
         }
+    }
 
-        @Override
-        protected WriteSupport<Row> getWriteSupport(ParquetConfiguration conf) {
-            return new RowWriteSupport();
+    private void startRowGroup() {
+        pages =
+                new ColumnChunkPageWriteStore(
+                        compressor,
+                        SCHEMA,
+                        PROPERTIES.getAllocator(),
+                        PROPERTIES.getColumnIndexTruncateLength(),
+                        PROPERTIES.getPageWriteChecksumEnabled());
+        columns = PROPERTIES.newColumnWriteStore(SCHEMA, pages);
+        List<ColumnDescriptor> descriptors = SCHEMA.getColumns();
+        product = columns.getColumnWriter(descriptors.get(0));
+        time = columns.getColumnWriter(descriptors.get(1));
+        for (int i = 0; i < FeatureContract.SIZE; i++) {
+            features[i] = columns.getColumnWriter(descriptors.get(i + 2));
+        }
+        mid = columns.getColumnWriter(descriptors.get(FeatureContract.SIZE + 2));
+        groupRows = 0;
+    }
+
+    /** Writes the buffered rows as a row group, if there are any, and frees the buffers. */
+    private void endRowGroup() throws IOException {
+        try {
+            if (groupRows > 0) {
+                file.startBlock(groupRows);
+                columns.flush();
+                pages.flushToFileWriter(file);
+                file.endBlock();
+            }
+        } finally {
+            columns.close();
+            pages.close();
         }
     }
 }

@@ -88,4 +88,57 @@ class FeatureParquetWriterTest {
                     .isGreaterThan(0);
         }
     }
+
+    @Test
+    void rowsSpreadOverManyRowGroupsAllReadBackWithTheContractVersion(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("groups.parquet");
+        int rows = 25_000;
+        try (FeatureParquetWriter writer = FeatureParquetWriter.create(file, 256 * 1024)) {
+            double[] values = new double[FeatureContract.SIZE];
+            for (int i = 0; i < rows; i++) {
+                for (int f = 0; f < values.length; f++) {
+                    values[f] = i * 100.0 + f;
+                }
+                writer.accept(i % 2 == 0 ? "BTC-USD" : "ETH-USD", 1_000_000L * i, values, i);
+            }
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement s = c.createStatement()) {
+            String source = "read_parquet('" + file + "')";
+            try (ResultSet rs =
+                    s.executeQuery(
+                            "SELECT count(*), sum(mid), sum(epoch_us(time)),"
+                                    + " count(*) FILTER (WHERE spread_bps = mid * 100 + "
+                                    + FeatureContract.indexOf("spread_bps")
+                                    + "),"
+                                    + " count(*) FILTER (WHERE product_id = 'ETH-USD') FROM "
+                                    + source)) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(rows);
+                assertThat(rs.getDouble(2)).isEqualTo(rows * (rows - 1) / 2.0);
+                assertThat(rs.getLong(3)).isEqualTo(1_000_000L * rows * (rows - 1) / 2);
+                assertThat(rs.getLong(4)).isEqualTo(rows);
+                assertThat(rs.getLong(5)).isEqualTo(rows / 2);
+            }
+            try (ResultSet rs =
+                    s.executeQuery(
+                            "SELECT count(DISTINCT row_group_id) FROM parquet_metadata('"
+                                    + file
+                                    + "')")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("row groups").isGreaterThan(5);
+            }
+            try (ResultSet rs =
+                    s.executeQuery(
+                            "SELECT decode(value) FROM parquet_kv_metadata('"
+                                    + file
+                                    + "') WHERE decode(key) = '"
+                                    + FeatureParquetWriter.CONTRACT_KEY
+                                    + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo(String.valueOf(FeatureContract.VERSION));
+            }
+        }
+    }
 }
