@@ -55,12 +55,12 @@ done
 curl -sf localhost:8080/health >/dev/null || { echo "service did not come up; see $work/serve.log" >&2; exit 1; }
 before="$(settled)"
 if [ "${WARMUP:-0}" -gt 0 ]; then
-  java -jar "$jar" replay --speed max --repeat "$WARMUP" -q "${recordings[@]}"
+  CVD_JAVA_OPTS="" "$root/cvd" replay --speed max --repeat "$WARMUP" -q "${recordings[@]}"
   before="$(settled)"
 fi
 
 start=$(date +%s.%N)
-java -jar "$jar" replay --speed max --repeat "$repeat" -q "${recordings[@]}"
+CVD_JAVA_OPTS="" "$root/cvd" replay --speed max --repeat "$repeat" -q "${recordings[@]}"
 replayed=$(date +%s.%N)
 after="$(settled)"
 # settled() saw the last change up to a second before it returned.
