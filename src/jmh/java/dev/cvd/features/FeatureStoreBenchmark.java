@@ -38,9 +38,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class FeatureStoreBenchmark {
 
-    private static final Path RECORDING =
-            Path.of("replay/ticks_BTCUSD_20251201_164446_10min.ndjson.gz");
-
     private FeatureRow[] rows;
     private double[] mids;
     private Path folder;
@@ -57,7 +54,7 @@ public class FeatureStoreBenchmark {
         List<FeatureRow> made = new ArrayList<>();
         List<Double> midsMade = new ArrayList<>();
         FeatureEngine engine = new FeatureEngine();
-        for (MarketEvent e : RecordingEvents.of(RECORDING)) {
+        for (MarketEvent e : RecordingEvents.of(WireCodecBenchmark.RECORDING)) {
             engine.accept(
                     e,
                     (p, t, v) -> {

@@ -39,7 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class WireCodecBenchmark {
 
-    private static final Path RECORDING =
+    /** The bundled recording, whose events and rows the features benchmarks use. */
+    static final Path RECORDING =
             Path.of("replay/ticks_BTCUSD_20251201_164446_10min.ndjson.gz");
 
     private MarketEvent[] events;
