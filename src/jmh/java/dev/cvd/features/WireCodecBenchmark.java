@@ -40,8 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class WireCodecBenchmark {
 
     /** The bundled recording, whose events and rows the features benchmarks use. */
-    static final Path RECORDING =
-            Path.of("replay/ticks_BTCUSD_20251201_164446_10min.ndjson.gz");
+    static final Path RECORDING = Path.of("replay/ticks_BTCUSD_20251201_164446_10min.ndjson.gz");
 
     private MarketEvent[] events;
     private String[] eventTexts;
