@@ -65,9 +65,8 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
 
     private static final ParquetProperties PROPERTIES =
             ParquetProperties.builder()
-                    // Feature values are nearly all distinct: a dictionary per double column costs
-                    // a
-                    // hash lookup per value and then falls back to plain anyway.
+                    // Feature values are nearly all distinct: a dictionary per double column
+                    // costs a hash lookup per value and then falls back to plain anyway.
                     .withDictionaryEncoding(false)
                     .withDictionaryEncoding(PRODUCT_COLUMN, true)
                     .build();
@@ -87,6 +86,12 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
     private long rows;
     private long groupRows;
     private boolean closed;
+
+    /**
+     * Why an earlier row or row group could not be written: the columns may then hold unequal
+     * numbers of values, so the writer takes no more rows and {@link #close()} writes no footer.
+     */
+    private RuntimeException failure;
 
     private FeatureParquetWriter(ParquetFileWriter file, long rowGroupBytes) {
         this.file = file;
@@ -159,6 +164,22 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
         if (closed) {
             throw new IllegalStateException("the feature file is closed");
         }
+        if (failure != null) {
+            throw new IllegalStateException("an earlier feature row failed: " + failure, failure);
+        }
+        if (values.length != FeatureContract.SIZE) {
+            throw new IllegalArgumentException(
+                    FeatureContract.SIZE + " feature values expected, got " + values.length);
+        }
+        try {
+            write(productId, timeMicros, values, mid);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    private void write(String productId, long timeMicros, double[] values, double mid) {
         if (!productId.equals(lastProduct)) {
             lastProduct = productId;
             lastProductBinary = Binary.fromString(productId);
@@ -190,19 +211,35 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
         return rows;
     }
 
-    /** Finishes the file: the last row group, then the footer. */
+    /**
+     * Finishes the file: the last row group, then the footer. If a row failed before, or finishing
+     * fails, the file gets no footer (it is not readable) and this throws, now and on any later
+     * call, so that an incomplete file is never taken for a finished one.
+     *
+     * @throws IOException if the file could not be finished
+     */
     @Override
     public void close() throws IOException {
-        if (closed) {
-            return;
+        if (!closed) {
+            closed = true;
+            try {
+                if (failure == null) {
+                    endRowGroup();
+                    file.end(Map.of(CONTRACT_KEY, Integer.toString(FeatureContract.VERSION)));
+                }
+            } catch (IOException | RuntimeException e) {
+                failure =
+                        e instanceof RuntimeException r
+                                ? r
+                                : new UncheckedIOException((IOException) e);
+            } finally {
+                codecs.release();
+                file.close();
+            }
         }
-        closed = true;
-        try {
-            endRowGroup();
-            file.end(Map.of(CONTRACT_KEY, Integer.toString(FeatureContract.VERSION)));
-        } finally {
-            codecs.release();
-            file.close();
+        if (failure != null) {
+            throw new IOException(
+                    "the feature file is incomplete: " + failure.getMessage(), failure);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cvd.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cvd.market.Side;
 import java.nio.file.Path;
@@ -140,5 +141,29 @@ class FeatureParquetWriterTest {
                 assertThat(rs.getString(1)).isEqualTo(String.valueOf(FeatureContract.VERSION));
             }
         }
+    }
+
+    @Test
+    void aRowThatFailsStopsTheWriterAndTheFileIsNeverFinished(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("failed.parquet");
+        FeatureParquetWriter writer = FeatureParquetWriter.create(file);
+        double[] values = new double[FeatureContract.SIZE];
+        writer.accept("BTC-USD", 1L, values, 1.0);
+        assertThatThrownBy(() -> writer.accept("BTC-USD", 2L, new double[3], 1.0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("28 feature values expected, got 3");
+        // Any row that throws stops the writer: one failing midway would leave the columns unequal.
+        assertThatThrownBy(() -> writer.accept(null, 3L, values, 1.0))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> writer.accept("BTC-USD", 4L, values, 1.0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("an earlier feature row failed");
+        assertThatThrownBy(writer::close)
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("incomplete");
+        assertThatThrownBy(writer::close)
+                .as("closing again")
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(writer.rows()).isEqualTo(1);
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The Parquet feature store: rows partitioned by UTC date of their event time and by product, in
@@ -81,7 +82,19 @@ public final class FeatureStore implements AutoCloseable {
             file = openFile(key);
             open.put(key, file);
         }
-        file.writer.accept(productId, timeMicros, values, mid);
+        try {
+            file.writer.accept(productId, timeMicros, values, mid);
+        } catch (RuntimeException e) {
+            // The writer takes no more rows; the next row of this product opens a new file, and
+            // this one stays behind as .inprogress, never renamed.
+            open.remove(key);
+            try {
+                file.writer.close();
+            } catch (IOException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         if (file.writer.rows() >= maxRows) {
             open.remove(key);
             finish(file);
@@ -91,15 +104,7 @@ public final class FeatureStore implements AutoCloseable {
     /** Closes files older than the maximum age. Called periodically. */
     public synchronized void rollAged() {
         long now = nanoClock.getAsLong();
-        open.entrySet()
-                .removeIf(
-                        e -> {
-                            if (now - e.getValue().openedNanos >= maxAgeNanos) {
-                                finish(e.getValue());
-                                return true;
-                            }
-                            return false;
-                        });
+        finishWhere(e -> now - e.getValue().openedNanos >= maxAgeNanos);
     }
 
     /** The complete files written so far, in the order they were closed. */
@@ -129,15 +134,37 @@ public final class FeatureStore implements AutoCloseable {
 
     /** A product's earlier-day file is done once a row of a later day arrives. */
     private void closeDays(String productId) {
+        finishWhere(e -> e.getKey().productId().equals(productId));
+    }
+
+    /**
+     * Finishes the open files that match, each taken out of the open set first so that one that
+     * fails is not tried again; the first failure is rethrown once all were tried.
+     */
+    private void finishWhere(Predicate<Map.Entry<Key, Open>> which) {
+        List<Open> done = new ArrayList<>();
         open.entrySet()
                 .removeIf(
                         e -> {
-                            if (e.getKey().productId().equals(productId)) {
-                                finish(e.getValue());
+                            if (which.test(e)) {
+                                done.add(e.getValue());
                                 return true;
                             }
                             return false;
                         });
+        RuntimeException first = null;
+        for (Open file : done) {
+            try {
+                finish(file);
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     private Open openFile(Key key) {

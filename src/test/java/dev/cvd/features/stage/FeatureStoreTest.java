@@ -1,6 +1,7 @@
 package dev.cvd.features.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cvd.features.FeatureContract;
 import java.nio.file.Files;
@@ -105,6 +106,31 @@ class FeatureStoreTest {
             store.rollAged();
             assertThat(store.completedFiles()).hasSize(1);
             assertThat(files()).containsExactly("date=2025-12-01/product=BTC-USD/part-0.parquet");
+        }
+    }
+
+    @Test
+    void aFileWhoseRowFailedIsLeftInProgressAndTheNextRowStartsANewOne() throws Exception {
+        try (FeatureStore store = new FeatureStore(root, 100, Long.MAX_VALUE, () -> 0)) {
+            store.write("BTC-USD", DEC_1 + 1, row(1), 101.0);
+            assertThatThrownBy(() -> store.write("BTC-USD", DEC_1 + 2, new double[3], 102.0))
+                    .isInstanceOf(IllegalArgumentException.class);
+            store.write("BTC-USD", DEC_1 + 3, row(3), 103.0);
+        }
+        assertThat(files())
+                .containsExactly(
+                        "date=2025-12-01/product=BTC-USD/part-0.parquet.inprogress",
+                        "date=2025-12-01/product=BTC-USD/part-1.parquet");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT count(*), min(ret_1s) FROM read_parquet('"
+                                        + root
+                                        + "/**/*.parquet')")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1);
+            assertThat(rs.getDouble(2)).isEqualTo(3.0);
         }
     }
 }
