@@ -85,13 +85,14 @@ public final class FeatureStore implements AutoCloseable {
         try {
             file.writer.accept(productId, timeMicros, values, mid);
         } catch (RuntimeException e) {
-            // The writer takes no more rows; the next row of this product opens a new file, and
-            // this one stays behind as .inprogress, never renamed.
+            // The product's next row opens a new file. This one is finished if its writer can
+            // still finish it (the row was refused before any of it was written); a writer that
+            // failed midway refuses, and the file stays behind as .inprogress, never renamed.
             open.remove(key);
             try {
-                file.writer.close();
-            } catch (IOException | RuntimeException closing) {
-                e.addSuppressed(closing);
+                finish(file);
+            } catch (RuntimeException finishing) {
+                e.addSuppressed(finishing);
             }
             throw e;
         }
