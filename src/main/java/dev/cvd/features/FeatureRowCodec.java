@@ -138,7 +138,7 @@ public final class FeatureRowCodec {
         WireText.Cursor c = new WireText.Cursor(text);
         String product = c.expect(HEAD).string();
         long time = c.expect(TIME_US).longOrNull(EventTime.UNKNOWN);
-        c.expect(TIME).string();
+        c.expect(TIME).skipString();
         c.expect(FEATURES);
         double[] values = new double[FeatureContract.SIZE];
         for (int f = 0; f < FeatureContract.SIZE; f++) {

@@ -1,8 +1,8 @@
 package dev.cvd.ingest;
 
-import com.fasterxml.jackson.core.io.NumberInput;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cvd.market.EventTime;
+import dev.cvd.market.WireText;
 
 /**
  * Reads numbers and times from JSON values and text cells, with the recordings' conventions:
@@ -64,7 +64,7 @@ final class Values {
         }
         try {
             // Correctly rounded, as Double.parseDouble, so the same double; several times faster.
-            return NumberInput.parseDouble(s, true);
+            return WireText.parseDouble(s);
         } catch (NumberFormatException e) {
             throw new DecodeException(Reasons.BAD_NUMBER, "not a decimal: " + clip(s));
         }

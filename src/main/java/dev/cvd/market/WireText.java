@@ -40,9 +40,110 @@ public final class WireText {
         out.append(s, plain, n).append('"');
     }
 
+    /** Powers of ten that a double holds exactly. */
+    private static final double[] EXACT_POW10 = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18
+    };
+
+    /** Decimals of up to this many digits are read by {@link #shortDecimal}. */
+    private static final int SHORT_DIGITS = 18;
+
+    /** The longest text of such a decimal: a sign, the digits and a point. */
+    private static final int SHORT_TEXT = SHORT_DIGITS + 2;
+
+    /** The largest integer up to which every integer is a double. */
+    private static final long EXACT_INTEGERS = 1L << 53;
+
     /** Reads a decimal number, correctly rounded (as {@link Double#parseDouble}, faster). */
     public static double parseDouble(String s) {
-        return NumberInput.parseDouble(s, true);
+        double v = shortDecimal(s);
+        return v == v ? v : NumberInput.parseDouble(s, true);
+    }
+
+    /**
+     * Reads a plain decimal {@code -?\d+(\.\d+)?} of at most 18 digits whose digits, as an integer
+     * m, are at most 2^53, as {@code m / 10^f} for f fraction digits: m and 10^f are doubles
+     * exactly, so the one correctly rounded division gives the double nearest to the decimal, as
+     * {@link Double#parseDouble} does (Clinger's fast path). Prices and sizes are such decimals.
+     * Returns NaN for anything else, which the caller leaves to a full parser.
+     */
+    static double shortDecimal(String s) {
+        int n = s.length();
+        if (n > SHORT_TEXT) {
+            return Double.NaN;
+        }
+        int i = 0;
+        boolean negative = n > 0 && s.charAt(0) == '-';
+        if (negative) {
+            i++;
+        }
+        int start = i;
+        long m = 0;
+        char c;
+        while (i < n && (c = s.charAt(i)) >= '0' && c <= '9') {
+            m = 10 * m + (c - '0');
+            i++;
+        }
+        int whole = i - start;
+        int fraction = 0;
+        if (i < n && s.charAt(i) == '.') {
+            int point = ++i;
+            while (i < n && (c = s.charAt(i)) >= '0' && c <= '9') {
+                m = 10 * m + (c - '0');
+                i++;
+            }
+            fraction = i - point;
+            if (fraction == 0) {
+                return Double.NaN;
+            }
+        }
+        return i == n ? exactly(negative, m, whole, fraction) : Double.NaN;
+    }
+
+    /** As {@link #shortDecimal(String)}, for {@code s[from, to)}. */
+    static double shortDecimal(char[] s, int from, int to) {
+        if (to - from > SHORT_TEXT) {
+            return Double.NaN;
+        }
+        int i = from;
+        boolean negative = i < to && s[i] == '-';
+        if (negative) {
+            i++;
+        }
+        int start = i;
+        long m = 0;
+        char c;
+        while (i < to && (c = s[i]) >= '0' && c <= '9') {
+            m = 10 * m + (c - '0');
+            i++;
+        }
+        int whole = i - start;
+        int fraction = 0;
+        if (i < to && s[i] == '.') {
+            int point = ++i;
+            while (i < to && (c = s[i]) >= '0' && c <= '9') {
+                m = 10 * m + (c - '0');
+                i++;
+            }
+            fraction = i - point;
+            if (fraction == 0) {
+                return Double.NaN;
+            }
+        }
+        return i == to ? exactly(negative, m, whole, fraction) : Double.NaN;
+    }
+
+    /**
+     * {@code ±m / 10^fraction} when that is one correctly rounded division (m was read from {@code
+     * whole + fraction} digits, so it did not overflow when there are at most 18); else NaN.
+     */
+    private static double exactly(boolean negative, long m, int whole, int fraction) {
+        if (whole == 0 || whole + fraction > SHORT_DIGITS || m > EXACT_INTEGERS) {
+            return Double.NaN;
+        }
+        double v = fraction == 0 ? (double) m : (double) m / EXACT_POW10[fraction];
+        return negative ? -v : v;
     }
 
     /**
@@ -89,7 +190,8 @@ public final class WireText {
 
     /** Reads the JSON number {@code s[from, to)} (correctly rounded, as Jackson's fast parser). */
     private static double parseDouble(char[] s, int from, int to) {
-        return NumberInput.parseDouble(s, from, to - from, true);
+        double v = shortDecimal(s, from, to);
+        return v == v ? v : NumberInput.parseDouble(s, from, to - from, true);
     }
 
     /**
@@ -168,6 +270,12 @@ public final class WireText {
         private static final ThreadLocal<char[]> SCRATCH =
                 ThreadLocal.withInitial(() -> new char[2048]);
 
+        /** Texts read recently, shared by all threads, each in the slot of its hash. */
+        private static final String[] RECENT = new String[256];
+
+        /** Longer texts are not kept in {@link #RECENT}. */
+        private static final int RECENT_MAX_LENGTH = 32;
+
         private final char[] s;
         private final int n;
         private int i;
@@ -220,18 +328,62 @@ public final class WireText {
 
         /** A string without escapes; null (and a failure) for anything else. */
         public String string() {
-            if (!ok || i >= n || s[i] != '"') {
-                ok = false;
-                return null;
-            }
-            int close = plainStringEnd(s, i + 1, n);
+            int close = stringEnd();
             if (close < 0) {
-                ok = false;
                 return null;
             }
-            String v = new String(s, i + 1, close - i - 1);
+            String v = recent(s, i + 1, close);
             i = close + 1;
             return v;
+        }
+
+        /** Steps over a string without escapes, as {@link #string()} reads it, unread. */
+        public Cursor skipString() {
+            int close = stringEnd();
+            if (close >= 0) {
+                i = close + 1;
+            }
+            return this;
+        }
+
+        /** The closing quote of the string here; -1 (and a failure) if there is none. */
+        private int stringEnd() {
+            int close = ok && i < n && s[i] == '"' ? plainStringEnd(s, i + 1, n) : -1;
+            if (close < 0) {
+                ok = false;
+            }
+            return close;
+        }
+
+        /**
+         * The text {@code s[from, to)}: the same String as the last time this text was read, if it
+         * is still in the small table of recent texts, so that a product's id, read from every
+         * record, is neither made again nor hashed again where it is looked up.
+         */
+        private static String recent(char[] s, int from, int to) {
+            int length = to - from;
+            if (length > RECENT_MAX_LENGTH) {
+                return new String(s, from, length);
+            }
+            int h = length;
+            for (int k = from; k < to; k++) {
+                h = 31 * h + s[k];
+            }
+            int slot = (h ^ h >>> 7) & (RECENT.length - 1);
+            String known = RECENT[slot];
+            if (known != null && known.length() == length) {
+                int k = 0;
+                while (k < length && known.charAt(k) == s[from + k]) {
+                    k++;
+                }
+                if (k == length) {
+                    return known;
+                }
+            }
+            String text = new String(s, from, length);
+            // Strings are immutable: a thread that sees the reference sees the whole String.
+            RECENT[slot] = text;
+            return text;
         }
 
         /** A number with a fraction or an exponent, or {@code null} as NaN. */
