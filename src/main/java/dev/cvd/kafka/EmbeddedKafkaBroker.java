@@ -174,6 +174,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // A topic's size bound (KafkaPlatform gives the derived topics one) takes effect within a
+        // second, and a deleted segment's file is removed a second later rather than a minute:
+        // the kernel then reuses its page-cache pages for the newest records, where writing into
+        // pages never used before costs several times more on some machines (README,
+        // performance).
+        p.setProperty("log.initial.task.delay.ms", "1000");
+        p.setProperty("log.retention.check.interval.ms", "1000");
+        p.setProperty("log.segment.delete.delay.ms", "1000");
         return p;
     }
 

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
@@ -39,6 +40,12 @@ public class KafkaPlatform {
     private static final Logger LOG = Logger.getLogger(KafkaPlatform.class);
     private static final List<String> TOPICS =
             List.of(Topics.RAW, Topics.FEATURES, Topics.PREDICTIONS, Topics.DLQ);
+
+    /** Segments of a size-bounded topic: small, so that the oldest go soon past the bound. */
+    private static final long SEGMENT_BYTES = 64L << 20;
+
+    /** Kafka's smallest segment. */
+    private static final long MIN_SEGMENT_BYTES = 1L << 20;
 
     private final KafkaSettings settings;
     private final Optional<String> configuredServers;
@@ -132,8 +139,12 @@ public class KafkaPlatform {
             for (String topic : TOPICS) {
                 if (!existing.contains(topic)) {
                     missing.add(
-                            new NewTopic(
-                                    topic, settings.partitions(), settings.replicationFactor()));
+                            new NewTopic(topic, settings.partitions(), settings.replicationFactor())
+                                    .configs(
+                                            topicConfigs(
+                                                    topic,
+                                                    embedded != null,
+                                                    settings.embedded().derivedRetentionBytes())));
                 }
             }
             if (!missing.isEmpty()) {
@@ -148,6 +159,25 @@ public class KafkaPlatform {
                     "cannot create the cvd topics on " + bootstrapServers() + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * The configuration a cvd topic is created with: on the embedded broker, the derived topics
+     * keep {@code retentionBytes} per partition (unless it is 0 or less), in segments of a quarter
+     * of that, within [1 MiB, 64 MiB]; everything else takes the cluster's defaults.
+     */
+    static Map<String, String> topicConfigs(
+            String topic, boolean embeddedBroker, long retentionBytes) {
+        boolean derived = topic.equals(Topics.FEATURES) || topic.equals(Topics.PREDICTIONS);
+        if (!embeddedBroker || !derived || retentionBytes <= 0) {
+            return Map.of();
+        }
+        long segment = Math.max(MIN_SEGMENT_BYTES, Math.min(SEGMENT_BYTES, retentionBytes / 4));
+        return Map.of(
+                TopicConfig.RETENTION_BYTES_CONFIG,
+                Long.toString(retentionBytes),
+                TopicConfig.SEGMENT_BYTES_CONFIG,
+                Long.toString(segment));
     }
 
     private synchronized Admin admin() {

@@ -52,5 +52,16 @@ public interface KafkaSettings {
          */
         @WithDefault("true")
         boolean cleanStart();
+
+        /**
+         * Bytes each partition of a derived topic ({@code ticks.features}, {@code
+         * ticks.predictions}) keeps when the embedded broker's topics are created (2 GiB): past
+         * them its oldest segments, of 64 MiB, are deleted; 0 or less keeps everything. A consumer
+         * of those topics further behind loses the rows in between and resumes at the oldest kept.
+         * {@code ticks.raw}, from which every row can be made again, and {@code ticks.dlq} keep
+         * everything.
+         */
+        @WithDefault("2147483648")
+        long derivedRetentionBytes();
     }
 }
