@@ -40,10 +40,10 @@ public final class WireText {
         out.append(s, plain, n).append('"');
     }
 
-    /** Powers of ten that a double holds exactly. */
+    /** Powers of ten that a double holds exactly, up to the most fraction digits read fast. */
     private static final double[] EXACT_POW10 = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18
+        1e17
     };
 
     /** Decimals of up to this many digits are read by {@link #shortDecimal}. */
@@ -358,7 +358,8 @@ public final class WireText {
         /**
          * The text {@code s[from, to)}: the same String as the last time this text was read, if it
          * is still in the small table of recent texts, so that a product's id, read from every
-         * record, is neither made again nor hashed again where it is looked up.
+         * record, is neither made again nor hashed again where it is looked up. Meant for the few
+         * texts read again and again; a text read once (a time) is better skipped.
          */
         private static String recent(char[] s, int from, int to) {
             int length = to - from;

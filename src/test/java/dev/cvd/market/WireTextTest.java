@@ -70,6 +70,8 @@ class WireTextTest {
                     "0x1p3",
                     "1,5",
                     "1234567890123456789",
+                    "12345678901234567890",
+                    "99999999999999999999",
                     "0.0000000000000000001"
                 }) {
             assertTrue(Double.isNaN(shortDecimal(s)), s);
@@ -128,6 +130,16 @@ class WireTextTest {
         assertEquals("ETH-USD", new WireText.Cursor("\"ETH-USD\"").string());
         String longer = "x".repeat(40);
         assertEquals(longer, new WireText.Cursor("\"" + longer + "\"").string());
+    }
+
+    @Test
+    void textsSharingASlotOfTheRecentTableAreToldApart() {
+        // "AAK-USD" and "BTC-USD" hash to the same slot: each read finds the other there.
+        for (int k = 0; k < 3; k++) {
+            assertEquals("AAK-USD", new WireText.Cursor("\"AAK-USD\"").string());
+            assertEquals("BTC-USD", new WireText.Cursor("\"BTC-USD\"").string());
+            assertEquals("BTC-USE", new WireText.Cursor("\"BTC-USE\"").string());
+        }
     }
 
     @Test
