@@ -19,6 +19,8 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -72,6 +74,7 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
                     .build();
 
     private final ParquetFileWriter file;
+    private final KeptOutput output;
     private final long rowGroupBytes;
     private final CodecFactory codecs;
     private final CompressionCodecFactory.BytesInputCompressor compressor;
@@ -93,8 +96,9 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
      */
     private RuntimeException failure;
 
-    private FeatureParquetWriter(ParquetFileWriter file, long rowGroupBytes) {
+    private FeatureParquetWriter(ParquetFileWriter file, KeptOutput output, long rowGroupBytes) {
         this.file = file;
+        this.output = output;
         this.rowGroupBytes = rowGroupBytes;
         this.codecs =
                 new CodecFactory(
@@ -136,17 +140,23 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        ParquetFileWriter writer =
-                new ParquetFileWriter(
-                        new LocalOutputFile(file),
-                        SCHEMA,
-                        ParquetFileWriter.Mode.OVERWRITE,
-                        rowGroupBytes,
-                        0,
-                        null,
-                        PROPERTIES);
-        writer.start();
-        return new FeatureParquetWriter(writer, rowGroupBytes);
+        KeptOutput output = new KeptOutput(new LocalOutputFile(file));
+        try {
+            ParquetFileWriter writer =
+                    new ParquetFileWriter(
+                            output,
+                            SCHEMA,
+                            ParquetFileWriter.Mode.OVERWRITE,
+                            rowGroupBytes,
+                            0,
+                            null,
+                            PROPERTIES);
+            writer.start();
+            return new FeatureParquetWriter(writer, output, rowGroupBytes);
+        } catch (IOException | RuntimeException e) {
+            output.closeAfter(e);
+            throw e;
+        }
     }
 
     /** Writes a row without its mid price (NaN in the {@value #MID_COLUMN} column). */
@@ -234,7 +244,12 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
                                 : new UncheckedIOException((IOException) e);
             } finally {
                 codecs.release();
-                file.close();
+                try {
+                    file.close();
+                } finally {
+                    // Parquet's writer leaves its stream open once an I/O error made it give up.
+                    output.closeAfter(failure);
+                }
             }
         }
         if (failure != null) {
@@ -274,6 +289,71 @@ public final class FeatureParquetWriter implements FeatureRowSink, Closeable {
         } finally {
             columns.close();
             pages.close();
+        }
+    }
+
+    /**
+     * The output file, keeping the stream Parquet's writer opens on it, so that the stream is
+     * closed even where that writer does not close it: when it gave up after an I/O error, or when
+     * starting the file failed.
+     */
+    private static final class KeptOutput implements OutputFile, Closeable {
+        private final OutputFile file;
+        private PositionOutputStream stream;
+
+        KeptOutput(OutputFile file) {
+            this.file = file;
+        }
+
+        @Override
+        public PositionOutputStream create(long blockSizeHint) throws IOException {
+            stream = file.create(blockSizeHint);
+            return stream;
+        }
+
+        @Override
+        public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+            stream = file.createOrOverwrite(blockSizeHint);
+            return stream;
+        }
+
+        @Override
+        public boolean supportsBlockSize() {
+            return file.supportsBlockSize();
+        }
+
+        @Override
+        public long defaultBlockSize() {
+            return file.defaultBlockSize();
+        }
+
+        @Override
+        public String getPath() {
+            return file.getPath();
+        }
+
+        /** Closes the stream, if one was opened (again if Parquet closed it: that is harmless). */
+        @Override
+        public void close() throws IOException {
+            if (stream != null) {
+                stream.close();
+            }
+        }
+
+        /**
+         * Closes the stream; after a {@code failure} (if not null), a failure to close is added to
+         * it rather than thrown.
+         */
+        void closeAfter(Exception failure) throws IOException {
+            if (failure == null) {
+                close();
+                return;
+            }
+            try {
+                close();
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+            }
         }
     }
 }

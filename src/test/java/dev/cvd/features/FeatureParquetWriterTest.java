@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cvd.market.Side;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -159,11 +162,49 @@ class FeatureParquetWriterTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("an earlier feature row failed");
         assertThatThrownBy(writer::close)
-                .isInstanceOf(java.io.IOException.class)
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("incomplete");
-        assertThatThrownBy(writer::close)
-                .as("closing again")
-                .isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(writer::close).as("closing again").isInstanceOf(IOException.class);
         assertThat(writer.rows()).isEqualTo(1);
+    }
+
+    @Test
+    void aFileWhoseWritesFailIsClosedAllTheSame() throws Exception {
+        // Every write to /dev/full fails with "no space left on device"; the file opens fine.
+        Path full = Path.of("/dev/full");
+        assertThat(full).exists();
+        assertThat(openFilesOn(full)).isZero();
+        FeatureParquetWriter writer = FeatureParquetWriter.create(full, 64 * 1024);
+        assertThat(openFilesOn(full)).isOne();
+        double[] values = new double[FeatureContract.SIZE];
+        assertThatThrownBy(
+                        () -> {
+                            // Row groups of 64 KiB: the first one cut goes to the device and fails.
+                            for (long t = 0; t < 1_000_000; t++) {
+                                writer.accept("BTC-USD", t, values, 1.0);
+                            }
+                        })
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("cannot write a feature row group");
+        assertThatThrownBy(writer::close)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("incomplete");
+        // Parquet's own writer gave up on its stream and left it open; the file is closed anyway.
+        assertThat(openFilesOn(full)).isZero();
+    }
+
+    /** How many of this process's open files are {@code file} (Linux: /proc/self/fd). */
+    private static long openFilesOn(Path file) throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(
+                            fd -> {
+                                try {
+                                    return Files.readSymbolicLink(fd).equals(file);
+                                } catch (IOException e) {
+                                    return false; // closed meanwhile (the listing's own)
+                                }
+                            })
+                    .count();
+        }
     }
 }
